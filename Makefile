@@ -1,0 +1,38 @@
+# Needs nothing but python3 (>= 3.11) and make. Every target bootstraps .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+AS_OF ?=
+BENCH_SIZE ?= 1000
+
+.PHONY: install site serve test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+site: install
+	$(BIN)/insights build --strict $(if $(AS_OF),--as-of $(AS_OF))
+
+serve: install
+	$(BIN)/insights serve $(if $(AS_OF),--as-of $(AS_OF))
+
+lint: install
+	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/ruff format --check generator tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+bench: install
+	BENCH_SIZE=$(BENCH_SIZE) $(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf site .cache $(VENV)
