@@ -1,0 +1,1 @@
+"""Insight Wiki: compile customer-insight notes into a searchable company wiki."""

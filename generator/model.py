@@ -1,0 +1,178 @@
+"""The data that crosses module boundaries: frozen dataclasses, no I/O, no third-party imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one file, located for the person who wrote it."""
+
+    path: str
+    line: int
+    column: int
+    severity: Severity
+    code: str
+    message: str
+
+    def format(self) -> str:
+        """The `path:line:col: severity code: message` line that editors and CI understand."""
+        return f"{self.path}:{self.line}:{self.column}: {self.severity} {self.code}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Area:
+    """A product area from the registry (`insights/areas.yml`)."""
+
+    slug: str
+    name: str
+    owner: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    """One validated insight note."""
+
+    id: str
+    path: str  # POSIX, relative to the folder holding mkdocs.yml
+    title: str
+    date: dt.date
+    area: str
+    source: str
+    customers: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    team: str | None = None
+    author: str | None = None
+    confidence: str = "medium"
+    related: tuple[str, ...] = ()
+    body: str = ""
+    body_line: int = 1  # the line of the file where the body starts
+    content_hash: str = ""
+    positions: tuple[tuple[str, int, int], ...] = ()  # (field, line, column) in the file
+
+    def position(self, field_name: str) -> tuple[int, int]:
+        """The 1-based line and column of a front-matter field's value (1, 1 if absent)."""
+        for name, line, column in self.positions:
+            if name == field_name:
+                return line, column
+        return 1, 1
+
+
+@dataclass(frozen=True)
+class GitInfo:
+    """Who added a note and when, and who last edited it, from the repository's history."""
+
+    added_by: str
+    added_on: dt.date
+    edited_by: str | None = None
+    edited_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Wiki:
+    """Everything loaded from the notes folder: the notes, the areas and every problem found."""
+
+    notes: tuple[Note, ...]
+    areas: tuple[Area, ...]
+    problems: tuple[Problem, ...] = ()
+    checked: int = 0
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems that stop a build."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """The problems that are reported but do not stop a build."""
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A tag's counts in the current window W and the previous window P, and its trend."""
+
+    tag: str
+    window: int
+    previous: int
+    trend: Literal["emerging", "rising", "fading", "steady"]
+    note_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CustomerCount:
+    """How many notes in a window name a customer."""
+
+    customer: str
+    insights: int
+    last_heard: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A blockquote taken from a note's body, credited to the note."""
+
+    text: str
+    note_id: str
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    """What an area learned in the window, and how healthy its customer signal is."""
+
+    area: Area
+    insights: int
+    previous_insights: int
+    customers: int
+    sources: dict[str, int]
+    teams: dict[str, int]
+    themes: tuple[Theme, ...]
+    going_dark: bool
+    days_since_last: int | None
+    echo_chamber: bool
+    top_customers: tuple[CustomerCount, ...]
+    over_contacted: tuple[str, ...]
+    why: tuple[str, ...]
+    window_notes: tuple[Note, ...] = ()
+    strongest: tuple[Note, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    weekly: tuple[tuple[dt.date, int], ...] = ()
+
+    @property
+    def emerging(self) -> tuple[str, ...]:
+        """Tags whose trend is emerging."""
+        return tuple(t.tag for t in self.themes if t.trend == "emerging")
+
+    @property
+    def fading(self) -> tuple[str, ...]:
+        """Tags whose trend is fading."""
+        return tuple(t.tag for t in self.themes if t.trend == "fading")
+
+
+@dataclass(frozen=True)
+class CrossAreaTheme:
+    """A tag heard in the window in two or more areas."""
+
+    tag: str
+    areas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CompanySummary:
+    """The planning brief: every area's summary and the company-wide flags."""
+
+    as_of: dt.date
+    start: dt.date
+    days: int
+    areas: tuple[AreaSummary, ...]
+    over_contacted: tuple[CustomerCount, ...]
+    going_dark: tuple[str, ...]
+    echo_chambers: tuple[str, ...]
+    cross_area_themes: tuple[CrossAreaTheme, ...]
+    emerging: tuple[tuple[str, str], ...] = field(default=())  # (area, tag)

@@ -1,0 +1,91 @@
+"""Jinja2 for the generated Markdown pages: the only module that imports Jinja2.
+
+Every `{{ value }}` a template prints is escaped twice over: HTML (autoescape) and Markdown
+(`finalize`), so a note's title can never become markup, a link or an attribute list. Values
+we build ourselves and trust (URLs, rendered SVG) are marked with `trusted()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import urllib.parse
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
+
+
+def md_escape(value: Any) -> Any:
+    """Backslash-escape Markdown syntax in text from a note; trusted Markup passes through."""
+    if isinstance(value, Markup) or value is None:
+        return "" if value is None else value
+    if isinstance(value, dt.date):
+        return human_date(value)
+    if isinstance(value, bool | int | float):
+        return str(value)
+    text = " ".join(str(value).split())  # one line: no headings or lists from a newline
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def trusted(value: str) -> Markup:
+    """Mark text we generated ourselves as safe to print unescaped."""
+    return Markup(value)
+
+
+def link(path: str) -> Markup:
+    """A relative URL, percent-encoded so it can sit inside a Markdown link."""
+    return Markup(urllib.parse.quote(path, safe="/#.-~"))
+
+
+def human_date(day: dt.date | None) -> str:
+    """'14 Oct 2026': dates for people."""
+    if day is None:
+        return ""
+    return f"{day.day} {day:%b %Y}"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 insight', '3 insights'."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def signed(value: int) -> str:
+    """'+3', '-2', '±0'."""
+    return f"+{value}" if value > 0 else ("±0" if value == 0 else str(value))
+
+
+@cache
+def environment(overrides: str | None = None) -> jinja2.Environment:
+    """The template environment: a template in `overrides/` wins over the packaged default."""
+    loaders: list[jinja2.BaseLoader] = []
+    if overrides and Path(overrides).is_dir():
+        loaders.append(jinja2.FileSystemLoader(overrides))
+    loaders.append(jinja2.PackageLoader("generator", "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        finalize=md_escape,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        human_date=human_date,
+        plural=plural,
+        signed=signed,
+        link=link,
+        trusted=trusted,
+        md=md_escape,
+    )
+    return env
+
+
+def render(template: str, overrides: str | None = None, **context: Any) -> str:
+    """Render a packaged (or overridden) template with the given context."""
+    return environment(overrides).get_template(template).render(**context)
