@@ -126,3 +126,63 @@ def schema(config_file: Path | None) -> None:
     if problems:
         raise ConfigProblem("\n".join(p.format() for p in problems))
     click.echo(json.dumps(front_matter_schema(project.settings, areas), indent=2))
+
+
+@main.command()
+@as_of_option
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the site. [default: mkdocs.yml's site_dir, usually site/]",
+)
+@click.option("--strict", is_flag=True, help="Fail on any MkDocs warning, e.g. a broken link.")
+@config_option
+def build(
+    as_of: dt.date | None, site_dir: Path | None, strict: bool, config_file: Path | None
+) -> None:
+    """Check every note, then build the wiki into a static site.
+
+    Refuses to publish if any note has errors: it prints the same report as 'insights check'
+    and exits 1, leaving the previous site untouched. The same notes and --as-of give a
+    byte-identical site.
+    """
+    from generator.plugin import BuildFailed, build_site
+
+    project, day = _checked_project(config_file, as_of)
+    try:
+        build_site(project.config_file, day, site_dir, strict)
+    except BuildFailed as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@as_of_option
+@click.option(
+    "--dev-addr",
+    metavar="HOST:PORT",
+    help="Address to serve on. [default: mkdocs.yml's dev_addr, 127.0.0.1:8000]",
+)
+@config_option
+def serve(as_of: dt.date | None, dev_addr: str | None, config_file: Path | None) -> None:
+    """Build the wiki and serve it locally, rebuilding when a note changes."""
+    from generator.plugin import BuildFailed, serve_site
+
+    project, day = _checked_project(config_file, as_of)
+    try:
+        serve_site(project.config_file, day, dev_addr)
+    except BuildFailed as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _checked_project(config_file: Path | None, as_of: dt.date | None) -> tuple[Project, dt.date]:
+    """Open the wiki and check every note; on errors print the check report and exit 1."""
+    project = load_project(config_file)
+    with config_errors():
+        day = resolve_as_of(as_of, project.settings)
+        files = find_note_files(project.root, project.settings)
+        wiki = load_project_wiki(project, day, files)
+    if wiki.errors:
+        click.echo(report.text_report(wiki.problems, len(files)), err=True, nl=False)
+        click.echo("Nothing was published: fix the errors above and build again.", err=True)
+        sys.exit(1)
+    return project, day

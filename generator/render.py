@@ -60,8 +60,12 @@ def signed(value: int) -> str:
 
 
 @cache
-def environment(overrides: str | None = None) -> jinja2.Environment:
-    """The template environment: a template in `overrides/` wins over the packaged default."""
+def environment(overrides: str | None = None, markdown: bool = True) -> jinja2.Environment:
+    """The template environment: a template in `overrides/` wins over the packaged default.
+
+    Markdown templates escape every printed value for Markdown and HTML; XML templates (the
+    feed) escape for XML only.
+    """
     loaders: list[jinja2.BaseLoader] = []
     if overrides and Path(overrides).is_dir():
         loaders.append(jinja2.FileSystemLoader(overrides))
@@ -69,7 +73,7 @@ def environment(overrides: str | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
-        finalize=md_escape,
+        finalize=md_escape if markdown else _plain,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -86,6 +90,15 @@ def environment(overrides: str | None = None) -> jinja2.Environment:
     return env
 
 
+def _plain(value: Any) -> Any:
+    return "" if value is None else value
+
+
 def render(template: str, overrides: str | None = None, **context: Any) -> str:
-    """Render a packaged (or overridden) template with the given context."""
+    """Render a packaged (or overridden) Markdown template with the given context."""
     return environment(overrides).get_template(template).render(**context)
+
+
+def render_xml(template: str, overrides: str | None = None, **context: Any) -> str:
+    """Render an XML template (the Atom feed), escaping for XML."""
+    return environment(overrides, markdown=False).get_template(template).render(**context)

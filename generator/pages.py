@@ -1,0 +1,302 @@
+"""What pages the wiki has and their Markdown, from the notes and their summaries.
+
+Knows nothing about MkDocs: it returns `Page(src_uri, markdown)` values that any static-site
+engine can render. Links between pages are relative `.md` paths, so the engine can check them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import render, scan
+from generator.model import Area, CompanySummary, GitInfo, Note, Wiki
+from generator.notes import slugify
+from generator.settings import Settings
+
+Url = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page: where it lives (a POSIX path ending in .md) and its Markdown."""
+
+    src_uri: str
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Group:
+    """A listing: the notes that share an area, tag, customer, team, source or month."""
+
+    kind: str
+    key: str
+    name: str
+    notes: tuple[Note, ...]
+    description: str = ""
+
+
+@dataclass
+class SiteContext:
+    """Everything the pages are made from; built once per build."""
+
+    wiki: Wiki
+    settings: Settings
+    as_of: dt.date
+    summary: CompanySummary | None = None
+    related: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    backlinks: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    history: Mapping[str, GitInfo] = field(default_factory=dict)
+    overrides: str | None = None
+    site_name: str = "Insight Wiki"
+    feed_url: str = "feed.xml"
+
+    def __post_init__(self) -> None:
+        self.notes = sorted(self.wiki.notes, key=newest_first)
+        self.by_id = {n.id: n for n in self.notes}
+        self.areas = {a.slug: a for a in self.wiki.areas}
+
+
+def newest_first(note: Note) -> tuple[int, str]:
+    """Sort key: newest date first, then by id so equal dates keep a stable order."""
+    return (-note.date.toordinal(), note.id)
+
+
+def note_src(note: Note, settings: Settings) -> str:
+    """A note's page keeps the note's path under the notes folder, so relative images work."""
+    return posixpath.relpath(note.path, settings.notes_dir)
+
+
+# --- URLs ---------------------------------------------------------------------------------
+
+KIND_DIRS = {
+    "area": "areas",
+    "tag": "tags",
+    "customer": "customers",
+    "team": "teams",
+    "source": "sources",
+    "month": "timeline",
+}
+FIXED = {"home": "index.md", "brief": "brief.md", "browse": "browse/index.md"}
+
+
+def target(ctx: SiteContext, kind: str, key: str = "") -> str:
+    """The src_uri of a page, by kind: note, area, tag, customer, team, source, month, ..."""
+    if kind == "note":
+        return note_src(ctx.by_id[key], ctx.settings)
+    if kind in FIXED:
+        return FIXED[kind]
+    if kind.endswith("s") and kind[:-1] in KIND_DIRS:  # "areas" -> the index of areas
+        return f"{KIND_DIRS[kind[:-1]]}/index.md"
+    slug = slugify(key) if kind == "team" else key
+    return f"{KIND_DIRS[kind]}/{slug}/index.md"
+
+
+def url_from(ctx: SiteContext, here: str) -> Url:
+    """A `url(kind, key)` for templates: the relative link from page `here` to a target."""
+    base = posixpath.dirname(here)
+
+    def url(kind: str, key: str = "", page: int = 1) -> Any:
+        dest = target(ctx, kind, key)
+        if page > 1:
+            dest = posixpath.join(posixpath.dirname(dest), f"page-{page}.md")
+        return render.link(posixpath.relpath(dest, base or "."))
+
+    return url
+
+
+# --- Groups -------------------------------------------------------------------------------
+
+
+def groups(ctx: SiteContext, kind: str) -> list[Group]:
+    """Every listing of one kind, in a stable order (areas in registry order, others by name)."""
+    buckets: dict[str, list[Note]] = defaultdict(list)
+    for note in ctx.notes:
+        for key in _keys(note, kind):
+            buckets[key].append(note)
+    if kind == "area":
+        return [
+            Group("area", a.slug, a.name, tuple(buckets.get(a.slug, ())), a.description)
+            for a in ctx.wiki.areas
+        ]
+    if kind == "month":
+        return [Group(kind, k, _month_name(k), tuple(v)) for k, v in sorted(buckets.items())]
+    return [Group(kind, k, k, tuple(v)) for k, v in sorted(buckets.items())]
+
+
+def _keys(note: Note, kind: str) -> Iterable[str]:
+    if kind == "area":
+        return (note.area,)
+    if kind == "tag":
+        return note.tags
+    if kind == "customer":
+        return note.customers
+    if kind == "team":
+        return (note.team,) if note.team else ()
+    if kind == "source":
+        return (note.source,)
+    return (f"{note.date:%Y-%m}",)
+
+
+def _month_name(key: str) -> str:
+    return f"{dt.date.fromisoformat(key + '-01'):%B %Y}"
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+def build_pages(ctx: SiteContext) -> Iterator[Page]:
+    """Every page of the wiki: home, brief, listings, indexes, the browser and each insight."""
+    yield home_page(ctx)
+    if ctx.summary is not None:
+        yield brief_page(ctx)
+    for kind in ("area", "tag", "customer", "team", "source", "month"):
+        kind_groups = groups(ctx, kind)
+        yield index_page(ctx, kind, kind_groups)
+        for group in kind_groups:
+            yield from listing_pages(ctx, group)
+    yield browse_page(ctx)
+    for note in ctx.notes:
+        yield insight_page(ctx, note)
+
+
+def _page(ctx: SiteContext, src: str, template: str, **context: Any) -> Page:
+    text = render.render(
+        template, ctx.overrides, url=url_from(ctx, src), as_of=ctx.as_of, ctx=ctx, **context
+    )
+    return Page(src, text)
+
+
+def home_page(ctx: SiteContext) -> Page:
+    """The front door: what the wiki is, where to start, the newest insights."""
+    return _page(
+        ctx,
+        "index.md",
+        "home.md.j2",
+        newest=ctx.notes[:10],
+        areas=groups(ctx, "area"),
+        tags=sorted(groups(ctx, "tag"), key=lambda g: (-len(g.notes), g.key))[:24],
+        counts={k: len(groups(ctx, k)) for k in ("tag", "customer", "team", "source")},
+        sources=groups(ctx, "source"),
+        teams=groups(ctx, "team"),
+        company=ctx.summary,
+    )
+
+
+def brief_page(ctx: SiteContext) -> Page:
+    """The company-wide planning brief."""
+    return _page(ctx, "brief.md", "brief.md.j2", company=ctx.summary)
+
+
+TITLES = {
+    "area": ("Areas", "Product areas, each with its 90-day learning summary."),
+    "tag": ("Tags", "Themes: the tags notes carry."),
+    "customer": ("Customers", "Every account or participant we have heard from."),
+    "team": ("Teams", "The teams that listen to customers."),
+    "source": ("Sources", "How we heard it: interviews, tickets, surveys and more."),
+    "month": ("Timeline", "Insights by the month they were heard."),
+}
+
+
+def index_page(ctx: SiteContext, kind: str, kind_groups: list[Group]) -> Page:
+    """The index of one kind of listing: each group with its count and latest date."""
+    title, intro = TITLES[kind]
+    src = target(ctx, kind + "s")
+    window_start = ctx.as_of - dt.timedelta(days=ctx.settings.window_days - 1)
+    rows = [
+        (g, sum(window_start <= n.date <= ctx.as_of for n in g.notes))
+        for g in (reversed(kind_groups) if kind == "month" else kind_groups)
+    ]
+    return _page(ctx, src, "index.md.j2", kind=kind, title=title, intro=intro, rows=rows)
+
+
+def listing_pages(ctx: SiteContext, group: Group) -> Iterator[Page]:
+    """A group's notes newest first, split into pages of `page_size`."""
+    size = max(ctx.settings.page_size, 1)
+    chunks = [group.notes[i : i + size] for i in range(0, len(group.notes), size)] or [()]
+    first = target(ctx, group.kind, group.key)
+    for number, chunk in enumerate(chunks, start=1):
+        src = (
+            first if number == 1 else posixpath.join(posixpath.dirname(first), f"page-{number}.md")
+        )
+        yield _page(
+            ctx,
+            src,
+            "listing.md.j2",
+            group=group,
+            notes=chunk,
+            page=number,
+            pages=len(chunks),
+            extra=_listing_extra(ctx, group, number),
+        )
+
+
+def _listing_extra(ctx: SiteContext, group: Group, number: int) -> dict[str, Any]:
+    extra: dict[str, Any] = {"area": None, "summary": None, "heard": None}
+    if group.kind == "area":
+        extra["area"] = ctx.areas[group.key]
+        if ctx.summary is not None and number == 1:
+            extra["summary"] = next(
+                (s for s in ctx.summary.areas if s.area.slug == group.key), None
+            )
+    if group.kind == "customer":
+        start = ctx.as_of - dt.timedelta(days=ctx.settings.window_days - 1)
+        extra["heard"] = sum(start <= n.date <= ctx.as_of for n in group.notes)
+    return extra
+
+
+def browse_page(ctx: SiteContext) -> Page:
+    """The filterable list of every insight (its data comes from browse/insights.json)."""
+    return _page(ctx, FIXED["browse"], "browse.md.j2", total=len(ctx.notes))
+
+
+def insight_page(ctx: SiteContext, note: Note) -> Page:
+    """One insight: title, metadata panel, body, related insights and backlinks."""
+    related = [ctx.by_id[i] for i in ctx.related.get(note.id, note.related) if i in ctx.by_id]
+    backlinks = [ctx.by_id[i] for i in ctx.backlinks.get(note.id, ()) if i in ctx.by_id]
+    return _page(
+        ctx,
+        note_src(note, ctx.settings),
+        "insight.md.j2",
+        note=note,
+        area=ctx.areas.get(note.area, Area(note.area, note.area)),
+        body=render.trusted(scan.neutralize(note.body)),
+        related=related,
+        backlinks=backlinks,
+        git=ctx.history.get(note.path),
+    )
+
+
+def nav(ctx: SiteContext) -> list[Any]:
+    """The navigation: sections and listing indexes only, never one entry per insight."""
+    entries: list[Any] = [{"Home": "index.md"}]
+    if ctx.summary is not None:
+        entries.append({"Planning brief": "brief.md"})
+    entries.append({"Browse": FIXED["browse"]})
+    areas = [{"All areas": "areas/index.md"}]
+    areas += [{a.name: target(ctx, "area", a.slug)} for a in ctx.wiki.areas]
+    entries.append({"Areas": areas})
+    for kind in ("tag", "customer", "team", "source", "month"):
+        entries.append({TITLES[kind][0]: target(ctx, kind + "s")})
+    return entries
+
+
+def feed_xml(ctx: SiteContext, site_url: str) -> str:
+    """An Atom feed of the newest insights."""
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    entries = [
+        (note, base + note_src(note, ctx.settings)[: -len(".md")] + "/")
+        for note in ctx.notes[: ctx.settings.feed_size]
+    ]
+    return render.render_xml(
+        "feed.xml.j2",
+        ctx.overrides,
+        entries=entries,
+        site_name=ctx.site_name,
+        site_url=base,
+        updated=entries[0][0].date if entries else ctx.as_of,
+    )

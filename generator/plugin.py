@@ -1,0 +1,185 @@
+"""The MkDocs adapter: typed config, generated files, serve watching. The only MkDocs user.
+
+MkDocs 2.0 drops plugins, so everything here is glue over `generator.site`, which decides
+what the wiki contains without knowing about MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from generator import site
+from generator.settings import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_SOURCES,
+    SettingsError,
+    epoch_of,
+    parse_date,
+    settings_from_mapping,
+)
+
+log = logging.getLogger("mkdocs.plugins.insights")
+AS_OF_ENV = "INSIGHTS_AS_OF"  # set by `insights build/serve --as-of`
+
+
+class InsightsConfig(base.Config):
+    """Options of the `insights` plugin; `generator.settings.Settings` documents each one."""
+
+    notes_dir = c.Type(str, default="insights")
+    areas_file = c.Type(str, default="insights/areas.yml")
+    sources = c.ListOfItems(c.Type(str), default=list(DEFAULT_SOURCES))
+    confidence_levels = c.ListOfItems(c.Type(str), default=list(DEFAULT_CONFIDENCE))
+    default_confidence = c.Type(str, default="medium")
+    as_of = c.Optional(c.Type((str, dt.date)))
+    window_days = c.Type(int, default=90)
+    dark_days = c.Type(int, default=45)
+    trend_min = c.Type(int, default=3)
+    rising_factor = c.Type((int, float), default=2.0)
+    echo_min_notes = c.Type(int, default=6)
+    echo_top_customers = c.Type(int, default=3)
+    echo_share = c.Type((int, float), default=0.75)
+    contact_limit = c.Type(int, default=4)
+    cross_area_min = c.Type(int, default=2)
+    duplicate_threshold = c.Type((int, float), default=0.6)
+    max_note_bytes = c.Type(int, default=1_000_000)
+    cache_dir = c.Type(str, default=".cache/insights")
+    page_size = c.Type(int, default=100)
+    feed_size = c.Type(int, default=50)
+    chart_weeks = c.Type(int, default=26)
+    site_url = c.Type(str, default="")
+    git_history = c.Type(bool, default=True)
+
+
+class InsightsPlugin(BasePlugin[InsightsConfig]):
+    """Compile the notes into pages at build time, and rebuild when they change."""
+
+    supports_multiple_instances = False
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Load and check every note before MkDocs cleans the site folder: errors publish none."""
+        root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        try:
+            settings = settings_from_mapping(dict(self.config))
+            as_of = _explicit_as_of()
+            self.built = site.compile_site(
+                root, settings, as_of, overrides=_overrides(config), site_name=config.site_name
+            )
+        except SettingsError as exc:
+            raise PluginError(str(exc)) from None
+        _report(self.built.wiki)
+        config.nav = self.built.nav
+        config.extra_css = [*self.built.css, *config.extra_css]
+        config.extra_javascript = [*self.built.javascript, *config.extra_javascript]
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Drop the note sources from the docs folder and add the generated pages and assets."""
+        notes_dir = self.built.settings.notes_dir.strip("/")
+        docs_dir = Path(config.docs_dir).resolve()
+        skip = {self.built.settings.areas_file}
+        for file in list(files):
+            rel = (docs_dir / file.src_uri).relative_to(self.built.root).as_posix()
+            if rel in skip or (rel.startswith(notes_dir + "/") and file.src_uri.endswith(".md")):
+                files.remove(file)
+        in_nav = self.built.nav_paths
+        for path, content in self.built.files():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            level = InclusionLevel.UNDEFINED if path in in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, path, content=content, inclusion=level))
+        return files
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild when a note or the area registry changes."""
+        server.watch(str(self.built.root / self.built.settings.notes_dir))
+        server.watch(str(self.built.root / self.built.settings.areas_file))
+        return server
+
+
+def _explicit_as_of() -> dt.date | None:
+    value = os.environ.get(AS_OF_ENV, "").strip()
+    if not value:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise SettingsError(f"{AS_OF_ENV}: {exc}") from None
+
+
+def _overrides(config: MkDocsConfig) -> str | None:
+    custom = config.theme.custom_dir if hasattr(config.theme, "custom_dir") else None
+    return str(custom) if custom else None
+
+
+def _report(wiki: Any) -> None:
+    for problem in wiki.warnings:
+        log.info(problem.format())
+    if wiki.errors:
+        for problem in wiki.errors:
+            log.error(problem.format())
+        raise PluginError(
+            f"{len(wiki.errors)} errors in the notes: nothing was published. "
+            "Fix them (run 'insights check' for the full report) and build again."
+        )
+
+
+def build_site(config_file: Path, as_of: dt.date, site_dir: Path | None, strict: bool) -> None:
+    """Run a MkDocs build of the wiki, as `mkdocs build` would; raises BuildFailed."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    _pin_time(as_of)
+    _log_like_mkdocs()
+    options: dict[str, Any] = {"strict": strict}
+    if site_dir is not None:
+        options["site_dir"] = str(site_dir)
+    try:
+        build(load_config(str(config_file), **options))
+    except (Abort, ConfigurationError, PluginError) as exc:
+        raise BuildFailed(str(exc) or "the build failed; see the messages above") from None
+
+
+def serve_site(config_file: Path, as_of: dt.date, dev_addr: str | None) -> None:
+    """Build the wiki and serve it with live reload, as `mkdocs serve` would."""
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    _pin_time(as_of)
+    _log_like_mkdocs()
+    options: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
+    try:
+        serve(str(config_file), livereload=True, **options)
+    except (Abort, ConfigurationError, PluginError) as exc:
+        raise BuildFailed(str(exc)) from None
+
+
+class BuildFailed(Exception):
+    """MkDocs stopped; the message says why."""
+
+
+def _pin_time(as_of: dt.date) -> None:
+    """Make 'today' an input: our pages read INSIGHTS_AS_OF, MkDocs reads SOURCE_DATE_EPOCH."""
+    os.environ[AS_OF_ENV] = as_of.isoformat()
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch_of(as_of))
+
+
+def _log_like_mkdocs() -> None:
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)

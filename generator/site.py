@@ -1,0 +1,90 @@
+"""Compile a wiki: load and check the notes, summarise them, and plan every generated file.
+
+This is the pipeline the MkDocs adapter (and any future engine) runs; it knows nothing about
+MkDocs. Data flows one way: settings -> notes -> summaries -> pages -> files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import pages
+from generator.areas import load_areas
+from generator.model import Wiki
+from generator.notes import load_wiki
+from generator.project import RegistryError
+from generator.settings import Settings, resolve_as_of
+
+ASSETS = "assets/insights"
+ASSET_DIR = Path(__file__).parent / "assets"
+
+
+@dataclass
+class BuiltSite:
+    """A checked wiki and everything needed to write its pages."""
+
+    root: Path
+    settings: Settings
+    as_of: dt.date
+    wiki: Wiki
+    context: pages.SiteContext
+    nav: list[Any] = field(default_factory=list)
+
+    @property
+    def nav_paths(self) -> set[str]:
+        """The src paths the navigation links to."""
+        return set(_walk_nav(self.nav))
+
+    @property
+    def css(self) -> list[str]:
+        """Stylesheets to add to every page."""
+        return [f"{ASSETS}/{name}" for name in _asset_names() if name.endswith(".css")]
+
+    @property
+    def javascript(self) -> list[str]:
+        """Scripts to add to every page."""
+        return [f"{ASSETS}/{name}" for name in _asset_names() if name.endswith(".js")]
+
+    def files(self) -> Iterator[tuple[str, str | bytes]]:
+        """Every generated file as (path, content): pages, the feed and the assets."""
+        for page in pages.build_pages(self.context):
+            yield page.src_uri, page.markdown
+        yield "feed.xml", pages.feed_xml(self.context, self.settings.site_url)
+        for name in _asset_names():
+            yield f"{ASSETS}/{name}", (ASSET_DIR / name).read_bytes()
+
+
+def compile_site(
+    root: Path,
+    settings: Settings,
+    as_of: dt.date | None,
+    overrides: str | None = None,
+    site_name: str = "Insight Wiki",
+) -> BuiltSite:
+    """Load every note and plan the site; problems are in `.wiki.problems`."""
+    day = resolve_as_of(as_of, settings)
+    areas, problems = load_areas(root, settings)
+    if problems:
+        raise RegistryError(problems)
+    wiki = load_wiki(root, settings, areas, day)
+    context = pages.SiteContext(
+        wiki=wiki, settings=settings, as_of=day, overrides=overrides, site_name=site_name
+    )
+    return BuiltSite(root, settings, day, wiki, context, pages.nav(context))
+
+
+def _asset_names() -> list[str]:
+    return sorted(p.name for p in ASSET_DIR.iterdir() if p.suffix in (".css", ".js"))
+
+
+def _walk_nav(entries: Any) -> Iterator[str]:
+    for entry in entries:
+        for value in entry.values():
+            if isinstance(value, list):
+                yield from _walk_nav(value)
+            else:
+                yield value
