@@ -125,7 +125,8 @@ def groups(ctx: SiteContext, kind: str) -> list[Group]:
         ]
     if kind == "month":
         return [Group(kind, k, _month_name(k), tuple(v)) for k, v in sorted(buckets.items())]
-    return [Group(kind, k, k, tuple(v)) for k, v in sorted(buckets.items())]
+    name = render.label if kind == "source" else str
+    return [Group(kind, k, name(k), tuple(v)) for k, v in sorted(buckets.items())]
 
 
 def _keys(note: Note, kind: str) -> Iterable[str]:

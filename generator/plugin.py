@@ -30,6 +30,7 @@ from generator.settings import (
 )
 
 log = logging.getLogger("mkdocs.plugins.insights")
+THEME_DIR = str(Path(__file__).parent / "theme")
 AS_OF_ENV = "INSIGHTS_AS_OF"  # set by `insights build/serve --as-of`
 
 
@@ -79,6 +80,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             raise PluginError(str(exc)) from None
         _report(self.built.wiki)
         config.nav = self.built.nav
+        _add_theme_dir(config)
         config.extra_css = [*self.built.css, *config.extra_css]
         config.extra_javascript = [*self.built.javascript, *config.extra_javascript]
         return config
@@ -106,6 +108,13 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         server.watch(str(self.built.root / self.built.settings.notes_dir))
         server.watch(str(self.built.root / self.built.settings.areas_file))
         return server
+
+
+def _add_theme_dir(config: MkDocsConfig) -> None:
+    """Our theme templates (escaped titles, the feed link) sit just below the wiki's overrides."""
+    dirs = config.theme.dirs
+    if THEME_DIR not in dirs:
+        dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
 
 
 def _explicit_as_of() -> dt.date | None:

@@ -49,6 +49,12 @@ def human_date(day: dt.date | None) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def label(slug: str) -> str:
+    """'usability-test' -> 'Usability test': a slug for people."""
+    text = slug.replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     """'1 insight', '3 insights'."""
     return f"{count} {word if count == 1 else (many or word + 's')}"
@@ -82,6 +88,7 @@ def environment(overrides: str | None = None, markdown: bool = True) -> jinja2.E
     env.filters.update(
         human_date=human_date,
         plural=plural,
+        label=label,
         signed=signed,
         link=link,
         trusted=trusted,

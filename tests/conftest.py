@@ -54,6 +54,31 @@ def note_text(
 
 
 WikiFactory = Callable[..., Path]
+GOLDENS = Path(__file__).parent / "goldens"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`pytest --update-goldens` rewrites the golden files instead of comparing with them."""
+    parser.addoption(
+        "--update-goldens", action="store_true", help="rewrite tests/goldens/ from the output"
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """golden("name.md", text): compare text with tests/goldens/name.md (or rewrite it)."""
+
+    def check(name: str, actual: str) -> None:
+        path = GOLDENS / name
+        if request.config.getoption("--update-goldens"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            return
+        assert path.exists(), f"no golden file {name}: run pytest --update-goldens"
+        assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+    return check
 
 
 @pytest.fixture

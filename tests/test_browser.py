@@ -1,0 +1,113 @@
+"""The built site in headless Chromium: what a reader sees, on a desktop and on a phone."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.browser import chromium, screenshot, serve
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.browser
+
+INSIGHT = "billing/2026-06-20-invoices-lack-cost-centres/"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser") / "small"
+    shutil.copytree(FIXTURES / "small", root)
+    result = CliRunner().invoke(main, ["build", "--strict", "--config", str(root / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    with serve(root / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=DESKTOP)
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.on("console", lambda m: tab.console_errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
+    tab.on("dialog", lambda d: (tab.console_errors.append("dialog: " + d.message), d.dismiss()))
+    yield tab
+    context.close()
+
+
+def test_home_renders_without_console_errors(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    assert page.locator("h1").first.inner_text() == "Small Wiki"
+    assert page.get_by_text("Start your planning meeting here").is_visible()
+    screenshot(page, "home-desktop")
+    assert page.console_errors == []
+
+
+def test_search_box_finds_a_note_by_a_distinctive_word(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator(".md-search__input").fill("zephyrine")
+    result = page.locator(".md-search-result__item a, .insight-search-result a").first
+    result.wait_for(timeout=10_000)
+    assert "Admins cannot find where to set up SSO" in result.inner_text()
+
+
+def test_insight_page_shows_metadata_and_its_area_lists_it(page: Any, site_url: str) -> None:
+    page.goto(site_url + INSIGHT)
+    meta = page.locator(".insight-meta")
+    assert meta.is_visible()
+    for text in ("Billing", "20 Jun 2026", "Interview", "payments", "contoso", "invoices", "high"):
+        assert text in meta.inner_text(), text
+    screenshot(page, "insight-desktop")
+    meta.get_by_role("link", name="Billing").click()
+    page.wait_for_url("**/areas/billing/")
+    assert page.get_by_role("link", name="Finance teams reconcile invoices").first.is_visible()
+    screenshot(page, "area-desktop")
+
+
+def test_customer_page_lists_every_insight_of_that_customer(page: Any, site_url: str) -> None:
+    page.goto(site_url + "customers/contoso/")
+    links = page.locator("article li > a").all_inner_texts()
+    assert links == [
+        "Finance teams reconcile invoices by hand because line items lack cost centres",
+        "Quarterly seat true-up invoices arrive without a breakdown",
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", INSIGHT, "areas/billing/", "brief/", "customers/", "tags/", "timeline/", "browse/"],
+)
+def test_no_page_scrolls_sideways_on_a_phone(browser: Any, site_url: str, path: str) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(site_url + path)
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    name = {"": "home", INSIGHT: "insight", "areas/billing/": "area"}.get(path)
+    if name:
+        screenshot(tab, f"{name}-phone")
+    context.close()
+    assert width <= PHONE["width"], f"{path or 'home'} is {width}px wide"
+
+
+def test_a_title_carrying_html_is_shown_as_text(page: Any, site_url: str) -> None:
+    page.goto(site_url + "billing/2026-04-11-xss-title-check/")
+    heading = page.locator("article h1").first.inner_text()
+    assert heading.startswith("<img src=x onerror=alert(1)>")
+    assert page.locator("article img").count() == 0
+    assert page.title().startswith("<img src=x")
+    assert page.console_errors == []

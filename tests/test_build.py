@@ -1,0 +1,121 @@
+"""Real builds: `insights build --strict` of a small wiki, reproducibility, refusing bad notes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.conftest import FIXTURES, note_text
+
+pytestmark = pytest.mark.slow
+
+
+def build(root: Path, *args: str, site: str = "site") -> tuple[int, str]:
+    """Run `insights build` in a wiki; return the exit code and everything printed."""
+    result = CliRunner().invoke(
+        main, ["build", "--config", str(root / "mkdocs.yml"), "--site-dir", str(root / site), *args]
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under a folder mapped to the SHA-256 of its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    root = tmp_path / "small"
+    shutil.copytree(FIXTURES / "small", root)
+    return root
+
+
+def test_strict_build_of_a_wiki_holding_only_notes_and_areas(small: Path) -> None:
+    code, output = build(small, "--strict")
+    assert code == 0, output
+    site = small / "site"
+    for page in ("index.html", "brief/index.html", "areas/billing/index.html",
+                 "customers/contoso/index.html", "billing/2026-06-20-invoices-lack-cost-centres/index.html",
+                 "feed.xml", "browse/index.html"):  # fmt: skip
+        assert (site / page).is_file(), page
+    assert not (site / "areas.yml").exists()
+
+
+def test_same_notes_and_as_of_give_a_byte_identical_site(small: Path) -> None:
+    assert build(small, "--as-of", "2026-06-30", site="one")[0] == 0
+    assert build(small, "--as-of", "2026-06-30", site="two")[0] == 0
+    assert tree_digest(small / "one") == tree_digest(small / "two")
+
+
+def test_bad_notes_publish_nothing_and_print_the_check_report(small: Path) -> None:
+    assert build(small)[0] == 0
+    before = tree_digest(small / "site")
+    bad = small / "insights" / "billing" / "broken.md"
+    bad.write_text(note_text(area="biling"), encoding="utf-8")
+    code, output = build(small)
+    assert code == 1
+    assert "insights/billing/broken.md:4:7: error unknown-area:" in output
+    assert "did you mean 'billing'?" in output
+    assert tree_digest(small / "site") == before
+
+
+def test_feed_lists_newest_insights_and_every_page_links_it(small: Path) -> None:
+    assert build(small)[0] == 0
+    feed = ET.parse(small / "site" / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
+    assert titles[0] == "Admins cannot find where to set up SSO"
+    assert len(titles) == 5
+    home = (small / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'type="application/atom+xml"' in home
+
+
+def test_navigation_holds_no_insight_pages(small: Path) -> None:
+    assert build(small)[0] == 0
+    for page in ("index.html", "areas/billing/index.html"):
+        html = (small / "site" / page).read_text(encoding="utf-8")
+        links = re.findall(r'<a href="([^"#]+)"[^>]*class="md-(?:nav|tabs)__link', html)
+        links += re.findall(r'class="md-(?:nav|tabs)__link[^"]*"[^>]*href="([^"#]+)"', html)
+        assert any("areas/" in link for link in links), links
+        assert not any(re.search(r"billing/\d{4}-", link) for link in links), links
+
+
+def test_html_title_is_text_in_the_built_page(small: Path) -> None:
+    assert build(small)[0] == 0
+    page = small / "site" / "billing" / "2026-04-11-xss-title-check" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert "<img src=x" not in html
+    assert re.search(r"<title>&lt;img src=x onerror=alert\(1\)&gt;", html)
+
+
+def _grown_wiki(root: Path, count: int) -> Path:
+    shutil.copytree(FIXTURES / "small", root)
+    for i in range(count):
+        text = note_text(
+            title=f"Generated finding number {i}", date=f"2026-0{1 + i % 6}-1{i % 10}",
+            customers=[f"customer-{i % 37}"], tags=[f"theme-{i % 23}"], team=f"team-{i % 5}",
+        )  # fmt: skip
+        (root / "insights" / "billing" / f"gen-{i:04d}.md").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_insight_page_size_does_not_grow_with_the_number_of_notes(tmp_path: Path) -> None:
+    sizes = []
+    for count in (20, 300):
+        root = _grown_wiki(tmp_path / f"w{count}", count)
+        assert build(root)[0] == 0
+        page = root / "site" / "billing" / "2026-06-20-invoices-lack-cost-centres" / "index.html"
+        sizes.append(page.stat().st_size)
+    assert sizes[0] == sizes[1]

@@ -1,0 +1,122 @@
+"""The generated Markdown: golden files for a small wiki, and the rules every page follows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from generator import pages
+from generator.render import md_escape
+from generator.site import compile_site
+from generator.settings import Settings, read_settings
+
+SMALL = Path(__file__).parent / "fixtures" / "small"
+
+
+@pytest.fixture(scope="module")
+def small_pages() -> dict[str, str]:
+    built = compile_site(SMALL, read_settings(SMALL / "mkdocs.yml"), None, site_name="Small Wiki")
+    assert not built.wiki.problems
+    return {page.src_uri: page.markdown for page in pages.build_pages(built.context)}
+
+
+def test_generated_pages_match_goldens(small_pages: dict[str, str], golden) -> None:
+    for src, markdown in sorted(small_pages.items()):
+        golden(f"small/{src}", markdown)
+
+
+def test_every_kind_of_page_exists(small_pages: dict[str, str]) -> None:
+    expected = {
+        "index.md", "brief.md", "browse/index.md",
+        "areas/index.md", "areas/billing/index.md", "areas/admin-console/index.md",
+        "tags/index.md", "tags/invoices/index.md",
+        "customers/index.md", "customers/contoso/index.md",
+        "teams/index.md", "teams/payments/index.md",
+        "sources/index.md", "sources/interview/index.md",
+        "timeline/index.md", "timeline/2026-06/index.md",
+        "billing/2026-06-20-invoices-lack-cost-centres.md",
+    }  # fmt: skip
+    assert expected <= set(small_pages)
+
+
+def test_customer_page_lists_every_insight_and_recent_count(small_pages: dict[str, str]) -> None:
+    page = small_pages["customers/contoso/index.md"]
+    assert "2026-06-20-invoices-lack-cost-centres.md" in page
+    assert "2026-05-02-seat-true-up-confusion.md" in page
+    assert "2 insights · 2 in the last 90 days" in page
+
+
+def test_area_without_notes_still_has_a_page(small_pages: dict[str, str]) -> None:
+    assert "No insights yet" in small_pages["areas/admin-console/index.md"]
+
+
+def test_html_in_a_title_is_escaped_everywhere(small_pages: dict[str, str]) -> None:
+    for src, markdown in small_pages.items():
+        assert "<img" not in markdown, src
+        assert "](javascript:" not in markdown, src
+
+
+def test_links_are_relative_md_paths(small_pages: dict[str, str]) -> None:
+    page = small_pages["billing/2026-06-20-invoices-lack-cost-centres.md"]
+    assert "(../areas/billing/index.md)" in page
+    assert "(../customers/contoso/index.md)" in page
+    assert "(2026-05-02-seat-true-up-confusion.md)" in page  # explicit related: link
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("plain words", "plain words"),
+        ("<img src=x onerror=alert(1)>", r"<img src=x onerror=alert\(1\)>"),
+        ("[a](javascript:x)", r"\[a\]\(javascript:x\)"),
+        ("*bold* _it_ `code`", r"\*bold\* \_it\_ \`code\`"),
+        ("Heading {: onclick=x }", r"Heading \{: onclick=x \}"),
+        ("two\nlines", "two lines"),
+        ("a | b", r"a \| b"),
+    ],
+)
+def test_md_escape(text: str, escaped: str) -> None:
+    assert md_escape(text) == escaped
+
+
+def _wiki_context(count: int, page_size: int = 10) -> pages.SiteContext:
+    from generator.model import Area, Note, Wiki
+
+    notes = tuple(
+        Note(
+            id=f"n{i:04d}", path=f"insights/billing/n{i:04d}.md", title=f"Note {i}",
+            date=dt.date(2026, 1, 1) + dt.timedelta(days=i % 150), area="billing",
+            source="interview", customers=(f"c{i % 7}",), tags=("t",), body="Body.",
+        )
+        for i in range(count)
+    )  # fmt: skip
+    wiki = Wiki(notes, (Area("billing", "Billing"),), checked=count)
+    settings = Settings(page_size=page_size)
+    return pages.SiteContext(wiki=wiki, settings=settings, as_of=dt.date(2026, 6, 30))
+
+
+def test_long_listings_are_paginated() -> None:
+    ctx = _wiki_context(35)
+    group = pages.groups(ctx, "area")[0]
+    listing = list(pages.listing_pages(ctx, group))
+    assert [p.src_uri for p in listing] == [
+        "areas/billing/index.md", "areas/billing/page-2.md",
+        "areas/billing/page-3.md", "areas/billing/page-4.md",
+    ]  # fmt: skip
+    assert all(p.markdown.count("- [Note") <= 10 for p in listing)
+    assert "(page-2.md)" in listing[0].markdown
+
+
+def test_nav_holds_sections_and_listings_only() -> None:
+    ctx = _wiki_context(50)
+    flat = re.findall(r"'([^']+\.md)'", repr(pages.nav(ctx)))
+    assert flat and not any(p.startswith("billing/") for p in flat)
+
+
+def test_insight_page_size_does_not_grow_with_the_wiki() -> None:
+    small, large = _wiki_context(20), _wiki_context(400)
+    size = {len(pages.insight_page(ctx, ctx.by_id["n0001"]).markdown) for ctx in (small, large)}
+    assert len(size) == 1
