@@ -10,8 +10,8 @@ import pytest
 
 from generator import pages
 from generator.render import md_escape
-from generator.site import compile_site
 from generator.settings import Settings, read_settings
+from generator.site import compile_site
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 
