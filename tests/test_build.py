@@ -47,8 +47,10 @@ def test_strict_build_of_a_wiki_holding_only_notes_and_areas(small: Path) -> Non
     assert code == 0, output
     site = small / "site"
     insight = "billing/2026-06-20-invoices-lack-cost-centres/index.html"
-    for page in ("index.html", "brief/index.html", "areas/billing/index.html",
-                 "customers/contoso/index.html", insight, "feed.xml", "browse/index.html"):  # fmt: skip
+    for page in (
+        "index.html", "brief/index.html", "areas/billing/index.html",
+        "customers/contoso/index.html", insight, "feed.xml", "browse/index.html",
+    ):  # fmt: skip
         assert (site / page).is_file(), page
     assert not (site / "areas.yml").exists()
 
