@@ -6,6 +6,7 @@ what the wiki contains without knowing about MkDocs.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -72,6 +73,8 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         try:
             settings = settings_from_mapping(dict(self.config))
+            if not settings.site_url and config.site_url:
+                settings = dataclasses.replace(settings, site_url=config.site_url)
             as_of = _explicit_as_of()
             self.built = site.compile_site(
                 root, settings, as_of, overrides=_overrides(config), site_name=config.site_name
