@@ -1,0 +1,442 @@
+"""`insights review`: what a change to the notes adds, breaks and means for the 90-day picture.
+
+Pure functions of two snapshots (the notes at a base and a head revision), except
+`load_review`, which reads them through `generator.gitrepo`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from generator import render
+from generator.areas import parse_areas
+from generator.gitrepo import Repo, diff_changes, open_repo, read_files, resolve_commit
+from generator.model import Area, CompanySummary, Note, Problem, Wiki
+from generator.notes import (
+    NOT_NOTES,
+    NoteFile,
+    check_ids,
+    check_related,
+    find_note_files,
+    parse_note,
+)
+from generator.project import Project
+from generator.settings import Settings, SettingsError
+from generator.summary import summarize
+
+MARKER = "<!-- insights-review -->"
+Kind = Literal["added", "changed", "renamed", "removed"]
+KINDS: tuple[Kind, ...] = ("added", "changed", "renamed", "removed")
+
+
+@dataclass(frozen=True)
+class NoteChange:
+    """One note added, changed, renamed or removed; `note` is None when it does not parse."""
+
+    kind: Kind
+    path: str
+    old_path: str | None = None
+    note: Note | None = None
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A changed note that reads much like a note the wiki already has."""
+
+    path: str
+    other: str
+    other_title: str
+    similarity: float
+
+
+Parsed = tuple[Note | None, tuple[Problem, ...]]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The notes of one revision: their bytes and parse results by path, and the wiki they make."""
+
+    files: Mapping[str, bytes]
+    parsed: Mapping[str, Parsed]
+    wiki: Wiki
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything `insights review` reports."""
+
+    base: str
+    head: str
+    as_of: dt.date
+    days: int
+    changes: tuple[NoteChange, ...]
+    problems: tuple[Problem, ...]
+    duplicates: tuple[Duplicate, ...] = ()
+    context: tuple[str, ...] = ()
+
+    @property
+    def errors(self) -> int:
+        """How many reported problems are errors."""
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        """How many reported problems are warnings, near-duplicates included."""
+        return len(self.problems) - self.errors + len(self.duplicates)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many notes of each kind of change, in the order added, changed, renamed, removed."""
+        tally = Counter(c.kind for c in self.changes)
+        return {kind: tally[kind] for kind in KINDS}
+
+
+def is_note_path(path: str, notes_dir: str) -> bool:
+    """Whether a file path names a note, by the rules `insights check` finds notes with."""
+    folder = notes_dir.strip("/")
+    if folder not in ("", ".") and not path.startswith(folder + "/"):
+        return False
+    inner = path[len(folder) + 1 :] if folder not in ("", ".") else path
+    *dirs, name = inner.split("/")
+    hidden = any(d.startswith(("_", ".")) for d in dirs)
+    return name.endswith(".md") and name.lower() not in NOT_NOTES and not hidden
+
+
+def snapshot(
+    files: Mapping[str, bytes],
+    areas_text: str | None,
+    settings: Settings,
+    as_of: dt.date,
+    found: Sequence[Problem] = (),
+    earlier: Snapshot | None = None,
+) -> Snapshot:
+    """Parse and validate a revision's notes against that revision's area registry.
+
+    Files whose bytes (and registry) are unchanged since an `earlier` snapshot are not parsed
+    again: a review of one edit in 10,000 notes parses 10,001.
+    """
+    if areas_text is None:
+        msg = "the area registry is missing; create it with 'slug: {name: ..., owner: ...}'"
+        areas: tuple[Area, ...] = ()
+        problems = [Problem(settings.areas_file, 1, 1, "error", "missing-registry", msg)]
+    else:
+        areas, problems = parse_areas(settings.areas_file, areas_text)
+    reuse = earlier if earlier is not None and earlier.wiki.areas == areas else None
+    parsed = {
+        path: reuse.parsed[path]
+        if reuse is not None and reuse.files.get(path) == data
+        else parse_file(path, data, settings, areas, as_of)
+        for path, data in sorted(files.items())
+    }
+    return Snapshot(files, parsed, wiki_from_parsed(parsed, areas, [*found, *problems]))
+
+
+def parse_file(
+    path: str, data: bytes, settings: Settings, areas: tuple[Area, ...], as_of: dt.date
+) -> Parsed:
+    """One file's note (None if it has errors) and its own problems, as `insights check` finds."""
+    if len(data) > settings.max_note_bytes:
+        msg = (f"the file is {len(data):,} bytes, over the limit of {settings.max_note_bytes:,}"
+               "; split it, or move attachments out of the note")  # fmt: skip
+        return None, (Problem(path, 1, 1, "error", "too-large", msg),)
+    note, problems = parse_note(path, data, settings, areas, as_of)
+    return note, tuple(problems)
+
+
+def wiki_from_parsed(
+    parsed: Mapping[str, Parsed], areas: tuple[Area, ...], found: Sequence[Problem] = ()
+) -> Wiki:
+    """The wiki of parsed files, with the checks across notes: duplicate and unknown ids."""
+    notes = [note for note, _ in parsed.values() if note is not None]
+    problems = [*found, *(p for _, file_problems in parsed.values() for p in file_problems)]
+    items = [NoteFile(path, Path(path)) for path in sorted(parsed)]
+    problems.extend(check_ids(items))
+    problems.extend(check_related(notes, {item.id for item in items}))
+    return Wiki(tuple(notes), areas, tuple(sorted(set(problems))), checked=len(parsed))
+
+
+def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str]) -> tuple[NoteChange, ...]:
+    """The notes added, changed, renamed and removed; `renames` maps new paths to old ones."""
+    renames = {new: old for new, old in renames.items() if new in head.files and old in base.files}
+    moved_away = set(renames.values())
+    head_notes = {n.path: n for n in head.wiki.notes}
+    base_notes = {n.path: n for n in base.wiki.notes}
+    changes = []
+    for path in sorted(head.files.keys() | base.files.keys()):
+        if path in renames:
+            changes.append(NoteChange("renamed", path, renames[path], head_notes.get(path)))
+        elif path in moved_away and path not in head.files:
+            continue
+        elif path not in base.files:
+            changes.append(NoteChange("added", path, None, head_notes.get(path)))
+        elif path not in head.files:
+            changes.append(NoteChange("removed", path, None, base_notes.get(path)))
+        elif _normalized(base.files[path]) != _normalized(head.files[path]):
+            changes.append(NoteChange("changed", path, None, head_notes.get(path)))
+    return tuple(sorted(changes, key=lambda c: (KINDS.index(c.kind), c.path)))
+
+
+def _normalized(data: bytes) -> bytes:
+    return data.replace(b"\r\n", b"\n")
+
+
+def touched(changes: Sequence[NoteChange]) -> set[str]:
+    """The head paths of the notes a change adds, edits or renames."""
+    return {c.path for c in changes if c.kind != "removed"}
+
+
+def review_problems(base: Wiki, head: Wiki, changed: set[str]) -> tuple[Problem, ...]:
+    """Problems in changed notes, and problems the change causes elsewhere (a broken link)."""
+    before = set(base.problems)
+    return tuple(p for p in head.problems if p.path in changed or p not in before)
+
+
+def wiki_context(
+    before: CompanySummary, after: CompanySummary, settings: Settings
+) -> tuple[str, ...]:
+    """What the change does to the summaries, in words: contacts, dark areas, themes."""
+    return (
+        *_contacts(before, after, settings),
+        *_revived(before, after),
+        *_new_themes(before, after),
+        *_echo_chambers(before, after),
+        *_cross_area(before, after),
+    )
+
+
+def _contacts(before: CompanySummary, after: CompanySummary, settings: Settings) -> list[str]:
+    counts = {c.customer: c.insights for c in before.over_contacted}
+    return [
+        f"{c.customer} is now in {c.insights} insights in the last {after.days} days "
+        f"(over the limit of {settings.contact_limit})"
+        for c in after.over_contacted
+        if c.insights > counts.get(c.customer, 0)
+    ]
+
+
+def _revived(before: CompanySummary, after: CompanySummary) -> list[str]:
+    was = {s.area.slug: s for s in before.areas}
+    lines = []
+    for area in after.areas:
+        old = was.get(area.area.slug)
+        if old is None or not old.going_dark or area.going_dark:
+            continue
+        if old.last_heard is None or area.last_heard is None:
+            lines.append(f"first {area.area.slug} insight: the area had none, so it was dark")
+        else:
+            gap = (area.last_heard - old.last_heard).days
+            lines.append(f"first {area.area.slug} insight in {gap} days: "
+                         "the area was going dark")  # fmt: skip
+    return lines
+
+
+def _new_themes(before: CompanySummary, after: CompanySummary) -> list[str]:
+    trends = {(s.area.slug, t.tag): t.trend for s in before.areas for t in s.themes}
+    lines = []
+    for area in after.areas:
+        for theme in area.themes:
+            old = trends.get((area.area.slug, theme.tag))
+            if theme.trend in ("emerging", "rising") and old != theme.trend:
+                article = "an" if theme.trend == "emerging" else "a"
+                lines.append(f"tag {theme.tag} becomes {article} {theme.trend} theme "
+                             f"in {area.area.slug}")  # fmt: skip
+    return lines
+
+
+def _echo_chambers(before: CompanySummary, after: CompanySummary) -> list[str]:
+    lines = []
+    for area in after.areas:
+        if area.echo_chamber and area.area.slug not in before.echo_chambers:
+            why = " ".join(f.why for f in area.flags if f.name == "echo_chamber")
+            lines.append(f"{area.area.slug} becomes an echo chamber: {why}".strip(": "))
+    return lines
+
+
+def _cross_area(before: CompanySummary, after: CompanySummary) -> list[str]:
+    known = {t.tag for t in before.cross_area_themes}
+    return [
+        f"tag {t.tag} is now heard in {len(t.areas)} areas: {', '.join(t.areas)}"
+        for t in after.cross_area_themes
+        if t.tag not in known
+    ]
+
+
+def make_review(
+    labels: tuple[str, str],
+    base: Snapshot,
+    head: Snapshot,
+    renames: Mapping[str, str],
+    as_of: dt.date,
+    settings: Settings,
+    duplicates: Sequence[Duplicate] = (),
+) -> Review:
+    """The review of the change from `base` to `head` as of a day."""
+    changes = compare(base, head, renames)
+    before = summarize(base.wiki.notes, base.wiki.areas, as_of, settings)
+    after = summarize(head.wiki.notes, head.wiki.areas, as_of, settings)
+    return Review(
+        base=labels[0],
+        head=labels[1],
+        as_of=as_of,
+        days=after.days,
+        changes=changes,
+        problems=review_problems(base.wiki, head.wiki, touched(changes)),
+        duplicates=tuple(duplicates),
+        context=wiki_context(before, after, settings) if changes else (),
+    )
+
+
+# --- Reading the two revisions -------------------------------------------------------------
+
+
+def load_review(
+    project: Project, base_ref: str, head_ref: str | None, as_of: dt.date
+) -> tuple[Review, Repo]:
+    """Review the notes between two revisions of the project's repository (head: work tree)."""
+    repo = open_repo(project.root)
+    base_commit = resolve_commit(repo, base_ref)
+    head_commit = None if head_ref is None else resolve_commit(repo, head_ref)
+    settings = project.settings
+    base = revision_snapshot(repo, base_commit, settings, as_of)
+    if head_commit is None:
+        head = work_tree_snapshot(project, as_of, base)
+    else:
+        head = revision_snapshot(repo, head_commit, settings, as_of, base)
+    diff = diff_changes(repo, base_commit, head_commit, settings.notes_dir)
+    renames = {c.path: c.old for c in diff if c.status == "R" and c.old is not None}
+    labels = (base_ref, head_ref or "the working tree")
+    try:
+        return make_review(labels, base, head, renames, as_of, settings), repo
+    except ValueError as exc:  # a window of 0 days: the config is wrong
+        raise SettingsError(f"insights: {exc}") from None
+
+
+def revision_snapshot(
+    repo: Repo, commit: str, settings: Settings, as_of: dt.date, earlier: Snapshot | None = None
+) -> Snapshot:
+    """The notes and the registry at a commit, read by two git processes."""
+    files = read_files(repo, commit, [settings.notes_dir, settings.areas_file])
+    notes = {p: data for p, data in files.items() if is_note_path(p, settings.notes_dir)}
+    registry = files.get(settings.areas_file)
+    areas_text = None if registry is None else registry.decode("utf-8", "replace")
+    return snapshot(notes, areas_text, settings, as_of, earlier=earlier)
+
+
+def work_tree_snapshot(
+    project: Project, as_of: dt.date, earlier: Snapshot | None = None
+) -> Snapshot:
+    """The notes and the registry as they are on disk now."""
+    files: dict[str, bytes] = {}
+    found: list[Problem] = []
+    for item in find_note_files(project.root, project.settings):
+        if item.problem is not None:
+            found.append(item.problem)
+            continue
+        try:
+            files[item.path] = item.absolute.read_bytes()
+        except OSError as exc:
+            msg = f"cannot read the file ({exc.strerror}); check its permissions"
+            found.append(Problem(item.path, 1, 1, "error", "unreadable", msg))
+    try:
+        areas_text: str | None = (project.root / project.settings.areas_file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        areas_text = None
+    return snapshot(files, areas_text, project.settings, as_of, found, earlier)
+
+
+# --- Output --------------------------------------------------------------------------------
+
+
+def to_markdown(review: Review) -> str:
+    """One pull-request comment, found again by its hidden marker."""
+    return render.render("review.md.j2", review=review, marker=render.trusted(MARKER))
+
+
+def to_json(review: Review) -> str:
+    """The review for other tools."""
+    data = {
+        "base": review.base,
+        "head": review.head,
+        "as_of": review.as_of.isoformat(),
+        "window_days": review.days,
+        "counts": review.counts,
+        "errors": review.errors,
+        "warnings": review.warnings,
+        "notes": [_change_json(c) for c in review.changes],
+        "problems": [_problem_json(p) for p in review.problems],
+        "duplicates": [vars(d) for d in review.duplicates],
+        "context": list(review.context),
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _change_json(change: NoteChange) -> dict[str, Any]:
+    note = change.note
+    return {
+        "change": change.kind,
+        "path": change.path,
+        "old_path": change.old_path,
+        "valid": note is not None,
+        "title": note.title if note else None,
+        "area": note.area if note else None,
+        "date": note.date.isoformat() if note else None,
+        "source": note.source if note else None,
+        "customers": list(note.customers) if note else [],
+    }
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "column": problem.column,
+        "severity": problem.severity,
+        "code": problem.code,
+        "message": problem.message,
+    }
+
+
+def to_github(review: Review, prefix: str = "") -> str:
+    """GitHub workflow commands: an annotation per problem and near-duplicate, notices for context.
+
+    `prefix` is the wiki's folder inside the repository, since GitHub locates files from the top.
+    """
+    lines = [_annotation(p.severity, prefix + p.path, p.line, p.column, p.code, p.message)
+             for p in review.problems]  # fmt: skip
+    for dup in review.duplicates:
+        message = (f"reads like {dup.other} ({dup.other_title}), similarity {dup.similarity:.2f}; "
+                   "merge them, or link them with 'related:'")  # fmt: skip
+        lines.append(_annotation("warning", prefix + dup.path, 1, 1, "near-duplicate", message))
+    lines.extend(f"::notice title=Insight review::{escape_data(text)}" for text in review.context)
+    lines.append(summary_line(review))
+    return "\n".join(lines) + "\n"
+
+
+def _annotation(level: str, path: str, line: int, column: int, title: str, message: str) -> str:
+    props = f"file={escape_property(path)},line={line},col={column},title={escape_property(title)}"
+    return f"::{level} {props}::{escape_data(message)}"
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub's runner unescapes it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value: data escapes, plus ':' and ','."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def summary_line(review: Review) -> str:
+    """'Insight review: 1 added, 2 changed; 1 error, 0 warnings.'"""
+    counts = (
+        ", ".join(f"{n} {kind}" for kind, n in review.counts.items() if n) or "no notes changed"
+    )
+    return (f"Insight review: {counts}; {render.plural(review.errors, 'error')}, "
+            f"{render.plural(review.warnings, 'warning')}.")  # fmt: skip

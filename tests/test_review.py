@@ -1,0 +1,309 @@
+"""`insights review` on real repositories: a base commit, a head commit (or the work tree)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.cli import main
+from generator.review import MARKER, escape_data, escape_property, is_note_path
+from tests.conftest import MKDOCS_YML, note_text
+from tests.gitrepos import GitRepo, isolate_git
+
+AREAS = """\
+checkout:
+  name: Checkout
+  owner: Sam Cole
+admin-console:
+  name: Admin Console
+  owner: Aisha Bello
+billing:
+  name: Billing
+  owner: Marcus Lee
+"""
+AS_OF = "2026-06-30"
+BODY = '**What we heard.** {0}\n\n> "{0}"\n'
+
+
+def note(title: str, date: str, area: str, **fields: object) -> str:
+    """A valid note whose body repeats its title."""
+    return note_text(title, date, area, "interview", BODY.format(title), **fields)
+
+
+BASE_NOTES = {
+    "checkout/2026-05-10-coupon-field-hidden.md": note(
+        "The coupon field is hidden on mobile", "2026-05-10", "checkout",
+        customers=["contoso"], tags=["coupons"]),
+    "checkout/2026-05-20-coupon-stacking.md": note(
+        "Buyers expect to stack two coupons", "2026-05-20", "checkout",
+        customers=["contoso", "fabrikam"], tags=["coupons"]),
+    "billing/2026-04-15-invoice-pdf-missing-vat.md": note(
+        "The invoice PDF has no VAT number", "2026-04-15", "billing", customers=["contoso"]),
+    "billing/2026-04-20-card-only-autopay.md": note(
+        "Card-only autopay blocks procurement", "2026-04-20", "billing",
+        customers=["contoso", "northwind"]),
+    "billing/2026-05-01-seat-true-up.md": note(
+        "Seat true-up invoices lack a breakdown", "2026-05-01", "billing",
+        customers=["northwind"]),
+    "billing/2026-06-10-usage-pricing.md": note(
+        "Usage pricing worries finance teams", "2026-06-10", "billing",
+        customers=["northwind"], related=["2026-05-01-seat-true-up"]),
+    "admin-console/2026-03-29-audit-log-export.md": note(
+        "Auditors want the audit log as CSV", "2026-03-29", "admin-console",
+        customers=["tailspin"]),
+}  # fmt: skip
+
+
+def make_head(repo: GitRepo) -> None:
+    """The pull request: adds, edits, renames and removes notes, with an error and a warning."""
+    repo.write("insights/checkout/2026-06-15-coupon-codes-case-sensitive.md", note(
+        "Coupon codes are case-sensitive", "2026-06-15", "checkout",
+        customers=["contoso"], tags=["coupons"]))  # fmt: skip
+    repo.write("insights/admin-console/2026-05-20-role-templates.md", note(
+        "Admins want role templates", "2026-05-20", "admin-console",
+        customers=["tailspin"]))  # fmt: skip
+    repo.write("insights/billing/2026-06-18-invoice-emails.md", note(
+        "Invoice e-mails go to departed owners", "2026-06-18", "biling"))  # fmt: skip
+    repo.write("insights/billing/2026-04-15-invoice-pdf-missing-vat.md", note(
+        "The invoice PDF has no VAT number", "2026-04-15", "billing",
+        customers=["contoso"], teem="payments"))  # fmt: skip
+    repo.move("insights/billing/2026-04-20-card-only-autopay.md",
+              "insights/billing/2026-04-20-card-only-autopay-blocks-procurement.md")  # fmt: skip
+    repo.git("rm", "-q", "insights/billing/2026-05-01-seat-true-up.md")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate_git(monkeypatch)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    """A wiki repository with the base commit tagged `base`."""
+    repo = GitRepo(tmp_path / "wiki")
+    repo.write("mkdocs.yml", MKDOCS_YML)
+    repo.write("insights/areas.yml", AREAS)
+    for rel, text in BASE_NOTES.items():
+        repo.write(f"insights/{rel}", text)
+    repo.commit("base", when="2026-06-01")
+    repo.git("tag", "base")
+    return repo
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(repo: GitRepo) -> Run:
+    def invoke(*args: str, root: Path | None = None) -> Result:
+        config = (root or repo.root) / "mkdocs.yml"
+        argv = ["review", "--config", str(config), "--as-of", AS_OF, *args]
+        return CliRunner().invoke(main, argv)
+
+    return invoke
+
+
+def test_markdown_of_a_pull_request(
+    repo: GitRepo, run: Run, golden: Callable[[str, str], None]
+) -> None:
+    make_head(repo)
+    repo.commit("head", who="Bob Builder", when="2026-06-20")
+    result = run("--base", "base", "--head", "main")
+    assert result.exit_code == 1, result.output
+    golden("review/pull-request.md", result.output)
+    assert result.output.startswith(MARKER + "\n")
+
+
+def test_json_of_a_pull_request(
+    repo: GitRepo, run: Run, golden: Callable[[str, str], None]
+) -> None:
+    make_head(repo)
+    repo.commit("head", when="2026-06-20")
+    result = run("--base", "base", "--head", "main", "--format", "json")
+    assert result.exit_code == 1, result.output
+    golden("review/pull-request.json", result.output)
+    data = json.loads(result.output)
+    assert data["counts"] == {"added": 3, "changed": 1, "renamed": 1, "removed": 1}
+    assert [(p["path"], p["code"]) for p in data["problems"]] == [
+        ("insights/billing/2026-04-15-invoice-pdf-missing-vat.md", "unknown-key"),
+        ("insights/billing/2026-06-10-usage-pricing.md", "unknown-related"),
+        ("insights/billing/2026-06-18-invoice-emails.md", "unknown-area"),
+    ]
+    assert data["context"] == [
+        "contoso is now in 5 insights in the last 90 days (over the limit of 4)",
+        "first admin-console insight in 52 days: the area was going dark",
+        "tag coupons becomes an emerging theme in checkout",
+    ]
+
+
+def test_github_annotations_line_by_line(repo: GitRepo, run: Run) -> None:
+    make_head(repo)
+    repo.commit("head", when="2026-06-20")
+    result = run("--base", "base", "--head", "main", "--format", "github")
+    assert result.exit_code == 1, result.output
+    path = "file=insights/billing/2026-"
+    assert result.output.splitlines() == [
+        f"::warning {path}04-15-invoice-pdf-missing-vat.md,line=7,col=7,title=unknown-key::"
+        "unknown field 'teem' is ignored (did you mean 'team'?)",
+        f"::error {path}06-10-usage-pricing.md,line=7,col=10,title=unknown-related::"
+        "related note '2026-05-01-seat-true-up' does not exist",
+        f"::error {path}06-18-invoice-emails.md,line=4,col=7,title=unknown-area::"
+        "'biling' is not a known area (did you mean 'billing'?); "
+        "new ones go in insights/areas.yml",
+        "::notice title=Insight review::contoso is now in 5 insights in the last 90 days "
+        "(over the limit of 4)",
+        "::notice title=Insight review::first admin-console insight in 52 days: "
+        "the area was going dark",
+        "::notice title=Insight review::tag coupons becomes an emerging theme in checkout",
+        "Insight review: 3 added, 1 changed, 1 renamed, 1 removed; 2 errors, 1 warning.",
+    ]
+
+
+def test_the_work_tree_is_the_default_head(repo: GitRepo, run: Run) -> None:
+    make_head(repo)  # staged moves and removals, untracked new notes: nothing committed
+    data = json.loads(run("--base", "base", "--format", "json").output)
+    assert data["head"] == "the working tree"
+    assert data["counts"] == {"added": 3, "changed": 1, "renamed": 1, "removed": 1}
+    renamed = [n for n in data["notes"] if n["change"] == "renamed"]
+    assert renamed == [
+        {
+            "change": "renamed",
+            "path": "insights/billing/2026-04-20-card-only-autopay-blocks-procurement.md",
+            "old_path": "insights/billing/2026-04-20-card-only-autopay.md",
+            "valid": True,
+            "title": "Card-only autopay blocks procurement",
+            "area": "billing",
+            "date": "2026-04-20",
+            "source": "interview",
+            "customers": ["contoso", "northwind"],
+        }
+    ]
+
+
+def test_a_clean_change_exits_0_and_stays_short(repo: GitRepo, run: Run) -> None:
+    repo.write("insights/billing/2026-06-12-new.md", note("A new finding", "2026-06-12", "billing"))
+    result = run("--base", "base")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        MARKER,
+        "### Insight review",
+        "",
+        "**1 added** · ✅ no errors",
+        "",
+        "| Change | Insight | Area | Date | Source | Customers |",
+        "| --- | --- | --- | --- | --- | --- |",
+        "| added | A new finding<br>insights/billing/2026-06-12-new.md | billing | 12 Jun 2026 "
+        "| interview |  |",
+    ]
+
+
+def test_no_changes(repo: GitRepo, run: Run) -> None:
+    result = run("--base", "base")
+    assert result.exit_code == 0
+    assert result.output == (
+        f"{MARKER}\n### Insight review\n\n"
+        "No insight notes changed between base and the working tree.\n"
+    )
+    github = run("--base", "base", "--format", "github")
+    assert github.output == "Insight review: no notes changed; 0 errors, 0 warnings.\n"
+
+
+def test_problems_in_unchanged_notes_are_left_out(repo: GitRepo, run: Run) -> None:
+    repo.write("insights/billing/2026-06-11-broken.md", note("Broken", "2026-06-11", "nowhere"))
+    repo.commit("a broken note on main", when="2026-06-02")
+    repo.git("tag", "-f", "base")
+    repo.write("insights/billing/2026-06-12-new.md", note("A new finding", "2026-06-12", "billing"))
+    result = run("--base", "base", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["problems"] == []
+
+
+def test_a_changed_note_keeps_its_old_problems(repo: GitRepo, run: Run) -> None:
+    rel = "insights/billing/2026-06-11-broken.md"
+    repo.write(rel, note("Broken", "2026-06-11", "nowhere"))
+    repo.commit("a broken note on main", when="2026-06-02")
+    repo.git("tag", "-f", "base")
+    repo.write(rel, note("Still broken", "2026-06-11", "nowhere"))
+    result = run("--base", "base", "--format", "json")
+    assert result.exit_code == 1
+    assert [p["code"] for p in json.loads(result.output)["problems"]] == ["unknown-area"]
+
+
+def test_github_paths_start_at_the_top_of_the_repository(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("wiki/mkdocs.yml", MKDOCS_YML)
+    repo.write("wiki/insights/areas.yml", AREAS)
+    repo.commit("base")
+    repo.write("wiki/insights/billing/2026-06-01-a,b.md", note("Odd name", "2026-06-01", "billing"))
+    result = CliRunner().invoke(
+        main, ["review", "--config", str(repo.root / "wiki/mkdocs.yml"), "--base", "HEAD",
+               "--as-of", AS_OF, "--format", "github"],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "::error file=wiki/insights/billing/2026-06-01-a%2Cb.md,line=1,col=1,title=bad-id::"
+        "the file name '2026-06-01-a,b' is not a valid id (lowercase a-z, 0-9 and '-'); "
+        "rename it to '2026-06-01-a-b.md'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--base", "nope"], "'nope' is not a commit in this repository"),
+        (["--base", "base", "--head", "nope"], "'nope' is not a commit in this repository"),
+        (["--base", "--help-me"], "'--help-me' is not a commit"),
+    ],
+)
+def test_a_bad_ref_exits_2(run: Run, args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_outside_a_repository_exits_2(
+    make_wiki: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    root = make_wiki()
+    result = CliRunner().invoke(main, ["review", "--config", str(root / "mkdocs.yml"),
+                                       "--base", "main"])  # fmt: skip
+    assert result.exit_code == 2
+    assert "not a git repository" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "data", "prop"),
+    [
+        ("plain", "plain", "plain"),
+        ("50% of a,b: c", "50%25 of a,b: c", "50%25 of a%2Cb%3A c"),
+        ("two\nlines\r\n", "two%0Alines%0D%0A", "two%0Alines%0D%0A"),
+        ("%0A already", "%250A already", "%250A already"),
+    ],
+)
+def test_workflow_command_escaping(text: str, data: str, prop: str) -> None:
+    assert escape_data(text) == data
+    assert escape_property(text) == prop
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("insights/billing/a.md", True),
+        ("insights/a.md", True),
+        ("insights/index.md", False),
+        ("insights/billing/README.md", False),
+        ("insights/_drafts/a.md", False),
+        ("insights/.hidden/a.md", False),
+        ("insights/areas.yml", False),
+        ("docs/a.md", False),
+        ("insightsx/a.md", False),
+    ],
+)
+def test_is_note_path(path: str, expected: bool) -> None:
+    assert is_note_path(path, "insights") is expected
