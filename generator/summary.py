@@ -1,0 +1,479 @@
+"""Windows, themes and signal health: pure functions of (notes, areas, as_of, settings).
+
+The window W is the `days` days ending on `as_of`, both ends included, and the previous
+window P is the `days` days before W. Every number here is exact and every list is in a
+stated order, so the same notes and `as_of` always give the same summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal
+
+from generator.model import (
+    Area,
+    AreaSummary,
+    CompanySummary,
+    CrossAreaTheme,
+    CustomerCount,
+    Flag,
+    Note,
+    Quote,
+    Theme,
+)
+from generator.settings import Settings
+
+STRONGEST_SIGNALS = 3  # notes shown as an area's strongest signals
+VOICES = 3  # quotes shown as an area's voices
+QUOTE_CHARS = 240  # longer quotes are cut at a word and end with an ellipsis
+
+Trend = Literal["emerging", "rising", "fading", "steady"]
+
+
+@dataclass(frozen=True)
+class Windows:
+    """The window W (`days` days ending on `as_of`) and the `days` days before it, P."""
+
+    as_of: dt.date
+    days: int
+
+    @property
+    def start(self) -> dt.date:
+        """The first day of W."""
+        return self.as_of - dt.timedelta(days=self.days - 1)
+
+    @property
+    def previous_start(self) -> dt.date:
+        """The first day of P."""
+        return self.as_of - dt.timedelta(days=2 * self.days - 1)
+
+    @property
+    def previous_end(self) -> dt.date:
+        """The last day of P, the day before W starts."""
+        return self.start - dt.timedelta(days=1)
+
+    def current(self, notes: Iterable[Note]) -> list[Note]:
+        """The notes dated in W."""
+        return [n for n in notes if self.start <= n.date <= self.as_of]
+
+    def previous(self, notes: Iterable[Note]) -> list[Note]:
+        """The notes dated in P."""
+        return [n for n in notes if self.previous_start <= n.date <= self.previous_end]
+
+
+def summarize(
+    notes: Sequence[Note],
+    areas: Sequence[Area],
+    as_of: dt.date,
+    settings: Settings,
+    days: int | None = None,
+) -> CompanySummary:
+    """Every area's summary and the company-wide flags, for the window ending on `as_of`."""
+    span = Windows(as_of, settings.window_days if days is None else days)
+    if span.days < 1:
+        raise ValueError(f"the summary window must be at least 1 day, not {span.days}")
+    known = {a.slug for a in areas}
+    heard = sorted((n for n in notes if n.area in known and n.date <= as_of), key=newest_first)
+    contacts = over_contacted(heard, span, settings)
+    summaries = tuple(
+        summarize_area(area, [n for n in heard if n.area == area.slug], span, settings, contacts)
+        for area in sorted(areas, key=lambda a: a.slug)
+    )
+    return CompanySummary(
+        as_of=as_of,
+        start=span.start,
+        days=span.days,
+        areas=summaries,
+        over_contacted=contacts,
+        going_dark=tuple(s.area.slug for s in summaries if s.going_dark),
+        echo_chambers=tuple(s.area.slug for s in summaries if s.echo_chamber),
+        cross_area_themes=cross_area_themes(heard, span, settings, areas),
+        emerging=tuple((s.area.slug, tag) for s in summaries for tag in s.emerging),
+    )
+
+
+def newest_first(note: Note) -> tuple[int, str]:
+    """Sort key: newest date first, then by id."""
+    return (-note.date.toordinal(), note.id)
+
+
+def summarize_area(
+    area: Area,
+    notes: Sequence[Note],
+    span: Windows,
+    settings: Settings,
+    contacts: Sequence[CustomerCount] = (),
+) -> AreaSummary:
+    """One area's summary; `notes` are the area's notes newest first, none after `as_of`."""
+    current = span.current(notes)
+    last_heard = notes[0].date if notes else None
+    days_since_last = None if last_heard is None else (span.as_of - last_heard).days
+    heard_here = {c for n in current for c in n.customers}
+    area_contacts = [c for c in contacts if c.customer in heard_here]
+    flags = signal_flags(current, days_since_last, area_contacts, span, settings)
+    names = {f.name for f in flags}
+    return AreaSummary(
+        area=area,
+        insights=len(current),
+        previous_insights=len(span.previous(notes)),
+        customers=len(heard_here),
+        sources=_tally(n.source for n in current),
+        teams=_tally(n.team for n in current if n.team),
+        themes=themes(current, span.previous(notes), span.days, settings),
+        going_dark="going_dark" in names,
+        days_since_last=days_since_last,
+        echo_chamber="echo_chamber" in names,
+        top_customers=top_customers(current, settings.echo_top_customers),
+        over_contacted=tuple(c.customer for c in area_contacts),
+        why=tuple(f.why for f in flags),
+        window_notes=tuple(current),
+        strongest=strongest_signals(current, settings),
+        quotes=voices(current),
+        weekly=weekly_counts(notes, span.as_of, settings.chart_weeks),
+        flags=flags,
+        last_heard=last_heard,
+    )
+
+
+def _tally(values: Iterable[str | None]) -> dict[str, int]:
+    return dict(sorted(Counter(v for v in values if v).items()))
+
+
+# --- Themes -------------------------------------------------------------------------------
+
+
+def themes(
+    current: Sequence[Note], previous: Sequence[Note], days: int, settings: Settings
+) -> tuple[Theme, ...]:
+    """Each tag of the notes in W or P with its counts and trend, by tag."""
+    in_window: dict[str, list[str]] = defaultdict(list)
+    for note in current:
+        for tag in note.tags:
+            in_window[tag].append(note.id)
+    in_previous = Counter(tag for note in previous for tag in note.tags)
+    return tuple(
+        _theme(tag, tuple(in_window.get(tag, ())), in_previous[tag], days, settings)
+        for tag in sorted(set(in_window) | set(in_previous))
+    )
+
+
+def _theme(tag: str, ids: tuple[str, ...], previous: int, days: int, settings: Settings) -> Theme:
+    kind = trend(len(ids), previous, settings)
+    return Theme(tag, len(ids), previous, kind, ids, theme_why(kind, len(ids), previous, days))
+
+
+def trend(window: int, previous: int, settings: Settings) -> Trend:
+    """emerging (new and frequent), rising (at least `rising_factor` times P), fading, steady."""
+    if window >= settings.trend_min and previous == 0:
+        return "emerging"
+    if window >= settings.trend_min and window >= _exact(settings.rising_factor) * previous:
+        return "rising"
+    if previous >= settings.trend_min and window == 0:
+        return "fading"
+    return "steady"
+
+
+def _exact(value: float) -> Fraction:
+    """A threshold as written (0.7 is 7/10), so `7 >= 0.7 * 10` holds as people expect."""
+    return Fraction(str(value))
+
+
+def theme_why(kind: Trend, window: int, previous: int, days: int) -> str:
+    """The counts behind a trend, in words."""
+    now, before = f"in the last {days} days", f"in the {days} days before"
+    if kind == "emerging":
+        return f"{_plural(window, 'insight')} {now}, none {before}."
+    if kind == "rising":
+        return f"{_plural(window, 'insight')} {now}, up from {previous} {before}."
+    if kind == "fading":
+        return f"No insight {now}, down from {previous} {before}."
+    return f"{_plural(window, 'insight')} {now}, {previous} {before}."
+
+
+def cross_area_themes(
+    notes: Sequence[Note], span: Windows, settings: Settings, areas: Sequence[Area] = ()
+) -> tuple[CrossAreaTheme, ...]:
+    """Tags heard in W in at least `cross_area_min` areas, by tag; `areas` name them."""
+    names = {a.slug: a.name for a in areas}
+    areas_by_tag: dict[str, Counter[str]] = defaultdict(Counter)
+    for note in span.current(notes):
+        for tag in note.tags:
+            areas_by_tag[tag][note.area] += 1
+    return tuple(
+        CrossAreaTheme(tag, tuple(sorted(counts)), _cross_area_why(counts, names, span.days))
+        for tag, counts in sorted(areas_by_tag.items())
+        if len(counts) >= settings.cross_area_min
+    )
+
+
+def _cross_area_why(counts: Counter[str], names: dict[str, str], days: int) -> str:
+    parts = ", ".join(
+        f"{names.get(area, area)} ({_plural(n, 'insight')})" for area, n in sorted(counts.items())
+    )
+    return f"Heard in {len(counts)} areas in the last {days} days: {parts}."
+
+
+# --- Signal health ------------------------------------------------------------------------
+
+
+def signal_flags(
+    current: Sequence[Note],
+    days_since_last: int | None,
+    contacts: Sequence[CustomerCount],
+    span: Windows,
+    settings: Settings,
+) -> tuple[Flag, ...]:
+    """The flags raised on an area, each with why: going dark, echo chamber, over-contacted."""
+    flags = []
+    if days_since_last is None or days_since_last >= settings.dark_days:
+        why = going_dark_why(span.as_of, days_since_last, settings.dark_days)
+        flags.append(Flag("going_dark", why))
+    echo = echo_chamber_why(current, settings)
+    if echo:
+        flags.append(Flag("echo_chamber", echo))
+    if contacts:
+        flags.append(Flag("over_contacted", _area_contacts_why(contacts, span, settings)))
+    return tuple(flags)
+
+
+def going_dark_why(as_of: dt.date, days_since_last: int | None, dark_days: int) -> str:
+    """Why an area is dark: no note at all, or none in the last `dark_days` days."""
+    if days_since_last is None:
+        return "No insight has been written for this area yet."
+    last = as_of - dt.timedelta(days=days_since_last)
+    return (
+        f"No insight in the last {dark_days} days: the newest, from {last.day} {last:%b %Y}, "
+        f"is {_plural(days_since_last, 'day')} old."
+    )
+
+
+def echo_chamber_why(current: Sequence[Note], settings: Settings) -> str:
+    """Why W is an echo chamber, or '' when it is not one."""
+    with_customers = [n for n in current if n.customers]
+    top = [c.customer for c in top_customers(current, settings.echo_top_customers)]
+    reached = sum(1 for n in with_customers if set(top) & set(n.customers))
+    total = len(with_customers)
+    if total == 0 or total < settings.echo_min_notes:
+        return ""
+    if reached < _exact(settings.echo_share) * total:
+        return ""
+    verb = "appears" if len(top) == 1 else "appear"
+    return (
+        f"{_plural(len(top), 'customer')} ({', '.join(top)}) {verb} in {reached} of the "
+        f"{total} insights with customers. That is {reached * 100 // total}%; "
+        f"{_percent(settings.echo_share)} or more is an echo chamber."
+    )
+
+
+def _percent(share: float) -> str:
+    return f"{float(_exact(share) * 100):g}%"
+
+
+def top_customers(notes: Sequence[Note], count: int) -> tuple[CustomerCount, ...]:
+    """The `count` customers named in the most notes, ties broken by name."""
+    return _customer_counts(notes)[:count]
+
+
+def _customer_counts(notes: Sequence[Note]) -> tuple[CustomerCount, ...]:
+    heard: dict[str, list[Note]] = defaultdict(list)
+    for note in notes:
+        for customer in note.customers:
+            heard[customer].append(note)
+    counts = [
+        CustomerCount(
+            customer,
+            len(named),
+            max(n.date for n in named),
+            tuple(sorted({n.area for n in named})),
+        )
+        for customer, named in heard.items()
+    ]
+    return tuple(sorted(counts, key=lambda c: (-c.insights, c.customer)))
+
+
+def over_contacted(
+    notes: Sequence[Note], span: Windows, settings: Settings
+) -> tuple[CustomerCount, ...]:
+    """Customers named in more than `contact_limit` W notes across all areas, by name."""
+    counts = [
+        c for c in _customer_counts(span.current(notes)) if c.insights > settings.contact_limit
+    ]
+    return tuple(
+        CustomerCount(
+            c.customer, c.insights, c.last_heard, c.areas, _contact_why(c, span, settings)
+        )
+        for c in sorted(counts, key=lambda c: c.customer)
+    )
+
+
+def _contact_why(contact: CustomerCount, span: Windows, settings: Settings) -> str:
+    return (
+        f"{contact.customer} is named in {contact.insights} insights in the last {span.days} "
+        f"days, more than the contact limit of {settings.contact_limit}."
+    )
+
+
+def _area_contacts_why(contacts: Sequence[CustomerCount], span: Windows, settings: Settings) -> str:
+    verb = "is" if len(contacts) == 1 else "are"
+    named = ", ".join(f"{c.customer} ({c.insights})" for c in contacts)
+    return (
+        f"{_plural(len(contacts), 'customer')} heard here {verb} over-contacted, named in more "
+        f"than {settings.contact_limit} insights across all areas in the last {span.days} "
+        f"days: {named}."
+    )
+
+
+# --- Signals, voices and the chart --------------------------------------------------------
+
+
+def strongest_signals(current: Sequence[Note], settings: Settings) -> tuple[Note, ...]:
+    """The notes naming the most customers, then the most confident, then the newest."""
+    levels = settings.confidence_levels
+
+    def strength(note: Note) -> tuple[int, int, int, str]:
+        rank = levels.index(note.confidence) if note.confidence in levels else -1
+        return (-len(note.customers), -rank, -note.date.toordinal(), note.id)
+
+    return tuple(sorted(current, key=strength)[:STRONGEST_SIGNALS])
+
+
+def voices(current: Sequence[Note]) -> tuple[Quote, ...]:
+    """The first blockquote of each of the newest notes that have one, shortened."""
+    quotes = []
+    for note in sorted(current, key=newest_first):
+        found = blockquotes(note.body)
+        if found:
+            quotes.append(Quote(shorten(found[0], QUOTE_CHARS), note.id))
+        if len(quotes) == VOICES:
+            break
+    return tuple(quotes)
+
+
+_QUOTE_LINE = re.compile(r"^ {0,3}>")
+_QUOTE_MARKERS = re.compile(r"^(?:\s*>)+")
+_FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+def blockquotes(body: str) -> list[str]:
+    """The text of each Markdown blockquote in a body, `>` markers stripped, one line each."""
+    quotes: list[str] = []
+    lines: list[str] = []
+    fenced = False
+    for line in [*body.split("\n"), ""]:
+        if _FENCE_LINE.match(line):
+            fenced = not fenced
+        if not fenced and _QUOTE_LINE.match(line):
+            lines.append(_QUOTE_MARKERS.sub("", line).strip())
+            continue
+        text = " ".join(part for part in lines if part)
+        if text:
+            quotes.append(text)
+        lines = []
+    return quotes
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text, cut at a word boundary and ended with '…' if longer than `limit`."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def weekly_counts(
+    notes: Sequence[Note], as_of: dt.date, weeks: int
+) -> tuple[tuple[dt.date, int], ...]:
+    """Notes per week for the `weeks` weeks ending on `as_of`, oldest first, by first day."""
+    first = as_of - dt.timedelta(days=7 * weeks - 1)
+    counts = [0] * weeks
+    for note in notes:
+        if first <= note.date <= as_of:
+            counts[(note.date - first).days // 7] += 1
+    return tuple((first + dt.timedelta(days=7 * i), n) for i, n in enumerate(counts))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word if count == 1 else word + 's'}"
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def summary_to_json(summary: CompanySummary) -> dict[str, Any]:
+    """The `insights summary --format json` contract: names and order are kept stable."""
+    previous_end = summary.start - dt.timedelta(days=1)
+    return {
+        "as_of": summary.as_of.isoformat(),
+        "window": _window_json(summary.start, summary.as_of, summary.days),
+        "previous_window": _window_json(
+            previous_end - dt.timedelta(days=summary.days - 1), previous_end, summary.days
+        ),
+        "areas": [area_to_json(a) for a in summary.areas],
+        "company": {
+            "over_contacted": [c.customer for c in summary.over_contacted],
+            "going_dark": list(summary.going_dark),
+            "echo_chambers": list(summary.echo_chambers),
+            "cross_area_themes": [
+                {"tag": t.tag, "areas": list(t.areas), "why": t.why}
+                for t in summary.cross_area_themes
+            ],
+            "emerging": [{"area": area, "tag": tag} for area, tag in summary.emerging],
+            "over_contacted_customers": [_contact_json(c) for c in summary.over_contacted],
+        },
+    }
+
+
+def _window_json(start: dt.date, end: dt.date, days: int) -> dict[str, Any]:
+    return {"start": start.isoformat(), "end": end.isoformat(), "days": days}
+
+
+def _contact_json(contact: CustomerCount) -> dict[str, Any]:
+    last = contact.last_heard.isoformat() if contact.last_heard else None
+    return {
+        "customer": contact.customer,
+        "insights": contact.insights,
+        "last_heard": last,
+        "areas": list(contact.areas),
+        "why": contact.why,
+    }
+
+
+def area_to_json(area: AreaSummary) -> dict[str, Any]:
+    """One area's entry of the JSON contract."""
+    return {
+        "area": area.area.slug,
+        "name": area.area.name,
+        "insights": area.insights,
+        "previous_insights": area.previous_insights,
+        "customers": area.customers,
+        "sources": dict(area.sources),
+        "teams": dict(area.teams),
+        "themes": [_theme_json(t) for t in area.themes],
+        "emerging": list(area.emerging),
+        "fading": list(area.fading),
+        "going_dark": area.going_dark,
+        "days_since_last": area.days_since_last,
+        "echo_chamber": area.echo_chamber,
+        "top_customers": [
+            {"customer": c.customer, "insights": c.insights} for c in area.top_customers
+        ],
+        "over_contacted": list(area.over_contacted),
+        "why": list(area.why),
+        "last_heard": area.last_heard.isoformat() if area.last_heard else None,
+        "notes": [n.id for n in area.window_notes],
+    }
+
+
+def _theme_json(theme: Theme) -> dict[str, Any]:
+    return {
+        "tag": theme.tag,
+        "window": theme.window,
+        "previous": theme.previous,
+        "trend": theme.trend,
+        "notes": list(theme.note_ids),
+    }
