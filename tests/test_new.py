@@ -267,3 +267,13 @@ def test_init_builds_strictly(tmp_path: Path) -> None:
     assert (folder / "site/index.html").is_file()
     page = folder / "site/product/2026-06-30-admins-want-to-invite-their-team-in-bulk/index.html"
     assert "Admins want to invite their whole team at once" in page.read_text(encoding="utf-8")
+
+
+def test_the_example_note_in_contributing_passes_check(make_wiki: WikiFactory) -> None:
+    guide = (Path(__file__).parent.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    example = guide.split("```markdown\n", 1)[1].split("```\n", 1)[0]
+    root = make_wiki({"onboarding/2026-10-14-admins-cannot-find-sso.md": example})
+    result = CliRunner().invoke(
+        main, ["check", "--config", str(root / "mkdocs.yml"), "--as-of", "2026-10-20"]
+    )
+    assert result.output == "Checked 1 note: 0 errors, 0 warnings.\n"
