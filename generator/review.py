@@ -104,7 +104,7 @@ def is_note_path(path: str, notes_dir: str) -> bool:
         return False
     inner = path[len(folder) + 1 :] if folder not in ("", ".") else path
     *dirs, name = inner.split("/")
-    hidden = any(d.startswith(("_", ".")) for d in dirs)
+    hidden = name.startswith(".") or any(d.startswith(("_", ".")) for d in dirs)
     return name.endswith(".md") and name.lower() not in NOT_NOTES and not hidden
 
 
@@ -140,11 +140,7 @@ def snapshot(
 def parse_file(
     path: str, data: bytes, settings: Settings, areas: tuple[Area, ...], as_of: dt.date
 ) -> Parsed:
-    """One file's note (None if it has errors) and its own problems, as `insights check` finds."""
-    if len(data) > settings.max_note_bytes:
-        msg = (f"the file is {len(data):,} bytes, over the limit of {settings.max_note_bytes:,}"
-               "; split it, or move attachments out of the note")  # fmt: skip
-        return None, (Problem(path, 1, 1, "error", "too-large", msg),)
+    """One file's note (None if it has errors) and its own problems, `related:` left unchecked."""
     note, problems = parse_note(path, data, settings, areas, as_of)
     return note, tuple(problems)
 
@@ -152,13 +148,15 @@ def parse_file(
 def wiki_from_parsed(
     parsed: Mapping[str, Parsed], areas: tuple[Area, ...], found: Sequence[Problem] = ()
 ) -> Wiki:
-    """The wiki of parsed files, with the checks across notes: duplicate and unknown ids."""
-    notes = [note for note, _ in parsed.values() if note is not None]
-    problems = [*found, *(p for _, file_problems in parsed.values() for p in file_problems)]
+    """The wiki of parsed files, after the checks across notes: duplicate and unknown ids."""
     items = [NoteFile(path, Path(path)) for path in sorted(parsed)]
+    notes = [note for note, _ in parsed.values() if note is not None]
+    broken_links = check_related(notes, {item.id for item in items})
+    problems = [*found, *(p for _, own in parsed.values() for p in own), *broken_links]
     problems.extend(check_ids(items))
-    problems.extend(check_related(notes, {item.id for item in items}))
-    return Wiki(tuple(notes), areas, tuple(sorted(set(problems))), checked=len(parsed))
+    unlinked = {p.path for p in broken_links}
+    linked = [n for n in notes if n.path not in unlinked]
+    return Wiki(tuple(linked), areas, tuple(sorted(set(problems))), checked=len(parsed))
 
 
 def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str]) -> tuple[NoteChange, ...]:

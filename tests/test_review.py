@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -147,10 +148,11 @@ def test_github_annotations_line_by_line(repo: GitRepo, run: Run) -> None:
     assert result.exit_code == 1, result.output
     path = "file=insights/billing/2026-"
     assert result.output.splitlines() == [
-        f"::warning {path}04-15-invoice-pdf-missing-vat.md,line=7,col=7,title=unknown-key::"
+        f"::warning {path}04-15-invoice-pdf-missing-vat.md,line=7,col=1,title=unknown-key::"
         "unknown field 'teem' is ignored (did you mean 'team'?)",
-        f"::error {path}06-10-usage-pricing.md,line=7,col=10,title=unknown-related::"
-        "related note '2026-05-01-seat-true-up' does not exist",
+        f"::error {path}06-10-usage-pricing.md,line=7,col=11,title=unknown-related::"
+        "related note '2026-05-01-seat-true-up' does not exist; use the file name of another "
+        "note, without .md",
         f"::error {path}06-18-invoice-emails.md,line=4,col=7,title=unknown-area::"
         "'biling' is not a known area (did you mean 'billing'?); "
         "new ones go in insights/areas.yml",
@@ -300,6 +302,7 @@ def test_workflow_command_escaping(text: str, data: str, prop: str) -> None:
         ("insights/billing/README.md", False),
         ("insights/_drafts/a.md", False),
         ("insights/.hidden/a.md", False),
+        ("insights/billing/.a.md", False),
         ("insights/areas.yml", False),
         ("docs/a.md", False),
         ("insightsx/a.md", False),
@@ -307,3 +310,38 @@ def test_workflow_command_escaping(text: str, data: str, prop: str) -> None:
 )
 def test_is_note_path(path: str, expected: bool) -> None:
     assert is_note_path(path, "insights") is expected
+
+
+def test_a_registry_change_that_breaks_unchanged_notes_is_reported(repo: GitRepo, run: Run) -> None:
+    repo.write("insights/areas.yml", AREAS.split("admin-console:")[0] + "billing:\n  name: B\n")
+    result = run("--base", "base", "--format", "json")
+    assert result.exit_code == 1
+    problems = json.loads(result.output)["problems"]
+    assert [(p["path"], p["code"]) for p in problems] == [
+        ("insights/admin-console/2026-03-29-audit-log-export.md", "unknown-area")
+    ]
+    assert json.loads(result.output)["counts"] == dict.fromkeys(
+        ("added", "changed", "renamed", "removed"), 0
+    )
+
+
+def test_review_runs_a_fixed_number_of_git_processes(
+    repo: GitRepo, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(30):
+        repo.write(f"insights/billing/2026-06-0{number % 9 + 1}-n{number}.md",
+                   note(f"Note {number}", "2026-06-01", "billing"))  # fmt: skip
+    repo.commit("many", when="2026-06-02")
+    repo.write("insights/billing/2026-06-01-n0.md", note("Note zero", "2026-06-01", "billing"))
+    calls: list[str] = []
+    real_run = subprocess.run
+
+    def counting_run(command: list[str], **kwargs: object) -> object:
+        calls.append(command[command.index("-C") + 2])
+        return real_run(command, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("generator.gitrepo.subprocess.run", counting_run)
+    result = run("--base", "base", "--head", "main", "--format", "json")
+    assert json.loads(result.output)["counts"]["added"] == 30
+    assert calls == ["rev-parse", "rev-parse", "rev-parse", "ls-tree", "cat-file", "ls-tree",
+                     "cat-file", "diff"]  # fmt: skip
