@@ -186,3 +186,242 @@ def _checked_project(config_file: Path | None, as_of: dt.date | None) -> tuple[P
         click.echo("Nothing was published: fix the errors above and build again.", err=True)
         sys.exit(1)
     return project, day
+
+
+@main.command()
+@click.argument("areas", nargs=-1, metavar="[AREA]...")
+@as_of_option
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    help="Length of the window in days, ending on the as-of day. [default: the config's "
+    "window_days, 90]",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Markdown as on the wiki's pages, or JSON for scripts (a stable contract).",
+)
+@config_option
+def summary(
+    areas: tuple[str, ...],
+    as_of: dt.date | None,
+    days: int | None,
+    fmt: str,
+    config_file: Path | None,
+) -> None:
+    """What we learned from customers in the last 90 days, and where the signal is failing.
+
+    With no AREA, prints the company planning brief and then every area's summary; with one
+    or more AREA slugs (from insights/areas.yml), prints only those areas. Each summary gives
+    the counts against the 90 days before, themes and their trends, and the flags: going dark,
+    echo chamber, over-contacted customers, cross-area themes. Notes with errors are left out,
+    with a warning (run insights check).
+    """
+    from generator.summary import summarize, summary_to_json
+    from generator.summary_report import summary_markdown
+
+    project = load_project(config_file)
+    with config_errors():
+        day = resolve_as_of(as_of, project.settings)
+        wiki = load_project_wiki(project, day)
+    wanted = _known_areas(areas, [a.slug for a in wiki.areas], project.settings.areas_file)
+    broken = len({p.path for p in wiki.errors})
+    if broken:
+        notes_have = "1 note has" if broken == 1 else f"{broken} notes have"
+        click.echo(f"warning: {notes_have} errors and are left out; run insights check", err=True)
+    try:
+        company = summarize(wiki.notes, wiki.areas, day, project.settings, days)
+    except ValueError as exc:
+        raise ConfigProblem(str(exc)) from None
+    chosen = [s for s in company.areas if not wanted or s.area.slug in wanted]
+    if fmt == "json":
+        data = summary_to_json(company)
+        data["areas"] = [a for a in data["areas"] if not wanted or a["area"] in wanted]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(summary_markdown(company, chosen, wiki.notes, brief=not wanted), nl=False)
+
+
+def _known_areas(given: tuple[str, ...], slugs: list[str], registry: str) -> set[str]:
+    """The AREA arguments, or exit 2 naming the first unknown one and the closest slug."""
+    import difflib
+
+    for slug in given:
+        if slug not in slugs:
+            close = difflib.get_close_matches(slug, slugs, n=1, cutoff=0.6)
+            hint = (
+                f" (did you mean '{close[0]}'?)" if close else f"; choose from: {', '.join(slugs)}"
+            )
+            raise ConfigProblem(f"'{slug}' is not an area{hint}; areas are in {registry}")
+    return set(given)
+
+
+@main.command("new")
+@click.argument("title", required=False)
+@click.option("--area", help="The area's slug, a key of insights/areas.yml.")
+@click.option("--source", help="How it was heard: interview, survey, support-ticket, ...")
+@click.option("--customer", "customers", multiple=True, help="A customer handle; repeatable.")
+@click.option("--tag", "tags", multiple=True, help="A theme, as a lowercase slug; repeatable.")
+@click.option("--date", "day", type=DATE, help="The day it was heard. [default: today]")
+@click.option("--team", help="The team that heard it.")
+@click.option("--edit", is_flag=True, help="Open the new note in $EDITOR.")
+@config_option
+def new(
+    title: str | None,
+    area: str | None,
+    source: str | None,
+    customers: tuple[str, ...],
+    tags: tuple[str, ...],
+    day: dt.date | None,
+    team: str | None,
+    edit: bool,
+    config_file: Path | None,
+) -> None:
+    """Create a note: front matter filled in, and an outline that fits its source.
+
+    Writes <notes folder>/<area>/<date>-<title as a slug>.md, with the author from
+    'git config user.name'. In a terminal it asks for a missing title, area or source;
+    elsewhere they must be given. It never overwrites a file.
+    """
+    from generator import scaffold
+    from generator.areas import load_areas
+    from generator.gitrepo import user_name
+    from generator.notes import parse_note
+
+    project = load_project(config_file)
+    settings = project.settings
+    with config_errors():
+        today = resolve_as_of(None, settings)
+    areas, problems = load_areas(project.root, settings)
+    if problems:
+        raise ConfigProblem("\n".join(p.format() for p in problems))
+    title, area, source = _ask_missing(title, area, source, [a.slug for a in areas], settings)
+    note = scaffold.NewNote(title, area, source, day or today, customers, tags, team,
+                            user_name(project.root))  # fmt: skip
+    try:
+        scaffold.validate(note, settings, areas, today)
+    except scaffold.ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    rel = scaffold.note_path(note, settings)
+    taken = {f.id: f.path for f in find_note_files(project.root, settings)}
+    if scaffold.note_id(note) in taken:
+        raise click.UsageError(f"{taken[scaffold.note_id(note)]} already exists (note ids are "
+                               "unique); choose another title or date")  # fmt: skip
+    text = scaffold.note_text(note, settings)
+    _, found = parse_note(rel, text.encode(), settings, areas, today)
+    if any(p.severity == "error" for p in found):
+        raise click.ClickException("\n".join(p.format() for p in found))
+    _write_new(project.root / rel, text)
+    click.echo(f"Created {rel}")
+    if edit:
+        click.edit(filename=str(project.root / rel))
+
+
+def _interactive() -> bool:
+    """Whether someone at a terminal can answer prompts."""
+    return sys.stdin.isatty()
+
+
+def _ask_missing(
+    title: str | None, area: str | None, source: str | None, areas: list[str], settings: Any
+) -> tuple[str, str, str]:
+    """Prompt for a missing title, area or source in a terminal; elsewhere, fail saying which."""
+    missing = [name for name, v in (("TITLE", title), ("--area", area), ("--source", source))
+               if not v]  # fmt: skip
+    if missing and not _interactive():
+        raise click.UsageError(f"missing {', '.join(missing)} (areas: {', '.join(areas)}); "
+                               "give them on the command line, as there is no terminal to "
+                               "ask in")  # fmt: skip
+    if not title:
+        title = click.prompt("Title (the finding, as a sentence)")
+    if not area:
+        area = click.prompt("Area", type=click.Choice(areas))
+    if not source:
+        default = "interview" if "interview" in settings.sources else None
+        source = click.prompt("Source", type=click.Choice(settings.sources), default=default)
+    return str(title), str(area), str(source)
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write a new file, never replacing one."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as out:
+            out.write(text)
+    except FileExistsError:
+        raise click.UsageError(f"{path} already exists; it was left as it is") from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror}") from None
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Start a new wiki in DIRECTORY: mkdocs.yml, an area registry, an example note, a README.
+
+    Refuses a folder that already has a mkdocs.yml; other files already there are kept.
+    """
+    from generator.scaffold import wiki_files
+    from generator.settings import Settings
+
+    if (directory / "mkdocs.yml").exists():
+        raise click.UsageError(f"{directory / 'mkdocs.yml'} already exists: this is a wiki already")
+    with config_errors():
+        today = resolve_as_of(None, Settings())
+    for rel, text in wiki_files(today).items():
+        target = directory / rel
+        if target.exists():
+            click.echo(f"Kept the existing {rel}")
+            continue
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {target}: {exc.strerror}") from None
+    click.echo(f"Created a wiki in {directory}. Next: cd {directory}, edit insights/areas.yml, "
+               "then 'insights new' and 'insights serve'.")  # fmt: skip
+
+
+@main.command()
+@click.option("--base", required=True, metavar="REF", help="The revision to compare with.")
+@click.option("--head", metavar="REF", help="The revision to review. [default: the work tree]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json", "github"]),
+    default="markdown",
+    show_default=True,
+    help="markdown: a pull-request comment; github: annotations; json: for tools.",
+)
+@as_of_option
+@config_option
+def review(
+    base: str, head: str | None, fmt: str, as_of: dt.date | None, config_file: Path | None
+) -> None:
+    """Review what changed in the notes between two revisions, e.g. in a pull request.
+
+    Lists the notes added, changed, renamed and removed, the problems in them, near-duplicates
+    of existing notes, and what they change in the summaries. Exits 1 when a changed note has
+    errors, and 2 when a revision cannot be read (in CI, check out with fetch-depth: 0).
+    """
+    from generator import review as reviewing
+    from generator.gitrepo import GitError
+
+    project = load_project(config_file)
+    with config_errors():
+        day = resolve_as_of(as_of, project.settings)
+        try:
+            result, repo = reviewing.load_review(project, base, head, day)
+        except GitError as exc:
+            raise ConfigProblem(str(exc)) from None
+    if fmt == "github":
+        click.echo(reviewing.to_github(result, repo.prefix), nl=False)
+    else:
+        render = reviewing.to_json if fmt == "json" else reviewing.to_markdown
+        click.echo(render(result), nl=False)
+    if result.errors:
+        sys.exit(1)

@@ -103,6 +103,7 @@ class Theme:
     previous: int
     trend: Literal["emerging", "rising", "fading", "steady"]
     note_ids: tuple[str, ...] = ()
+    why: str = ""  # the counts behind the trend, in words
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ class CustomerCount:
     customer: str
     insights: int
     last_heard: dt.date | None = None
+    areas: tuple[str, ...] = ()  # the areas whose notes name the customer
+    why: str = ""  # for an over-contacted customer: the count against the limit, in words
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,14 @@ class Quote:
 
     text: str
     note_id: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A signal-health flag raised on an area, and why, in words."""
+
+    name: Literal["going_dark", "echo_chamber", "over_contacted"]
+    why: str
 
 
 @dataclass(frozen=True)
@@ -142,7 +153,9 @@ class AreaSummary:
     window_notes: tuple[Note, ...] = ()
     strongest: tuple[Note, ...] = ()
     quotes: tuple[Quote, ...] = ()
-    weekly: tuple[tuple[dt.date, int], ...] = ()
+    weekly: tuple[tuple[dt.date, int], ...] = ()  # (first day of the week, notes)
+    flags: tuple[Flag, ...] = ()
+    last_heard: dt.date | None = None  # the date of the area's newest note
 
     @property
     def emerging(self) -> tuple[str, ...]:
@@ -161,6 +174,7 @@ class CrossAreaTheme:
 
     tag: str
     areas: tuple[str, ...]
+    why: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,3 +190,49 @@ class CompanySummary:
     echo_chambers: tuple[str, ...]
     cross_area_themes: tuple[CrossAreaTheme, ...]
     emerging: tuple[tuple[str, str], ...] = field(default=())  # (area, tag)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Metadata a search must match: any value within a field, and every field given."""
+
+    areas: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    customers: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One note a search found, with a snippet of its body around the matched words."""
+
+    id: str
+    path: str
+    title: str
+    area: str
+    date: dt.date
+    score: float
+    snippet: str = ""
+    highlights: tuple[tuple[int, int], ...] = ()  # (start, end) of matched words in the snippet
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The best hits of a search, how many notes matched, and spellings to try if none did."""
+
+    query: str
+    hits: tuple[SearchHit, ...]
+    total: int
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    """Two notes (by path) that say nearly the same thing, and how similar they are (0-1)."""
+
+    first: str
+    second: str
+    similarity: float

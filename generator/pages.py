@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import render, scan
+from generator import chart, render, scan
 from generator.model import Area, CompanySummary, GitInfo, Note, Wiki
 from generator.notes import slugify
 from generator.settings import Settings
@@ -241,9 +241,9 @@ def _listing_extra(ctx: SiteContext, group: Group, number: int) -> dict[str, Any
     if group.kind == "area":
         extra["area"] = ctx.areas[group.key]
         if ctx.summary is not None and number == 1:
-            extra["summary"] = next(
-                (s for s in ctx.summary.areas if s.area.slug == group.key), None
-            )
+            summary = next((s for s in ctx.summary.areas if s.area.slug == group.key), None)
+            extra["summary"] = summary
+            extra["chart"] = chart.chart_svg(summary, ctx.overrides) if summary else None
     if group.kind == "customer":
         start = ctx.as_of - dt.timedelta(days=ctx.settings.window_days - 1)
         extra["heard"] = sum(start <= n.date <= ctx.as_of for n in group.notes)

@@ -18,6 +18,7 @@ from generator.model import Wiki
 from generator.notes import load_wiki
 from generator.project import RegistryError
 from generator.settings import Settings, resolve_as_of
+from generator.summary import summarize
 
 ASSETS = "assets/insights"
 ASSET_DIR = Path(__file__).parent / "assets"
@@ -72,7 +73,12 @@ def compile_site(
         raise RegistryError(problems)
     wiki = load_wiki(root, settings, areas, day)
     context = pages.SiteContext(
-        wiki=wiki, settings=settings, as_of=day, overrides=overrides, site_name=site_name
+        wiki=wiki,
+        settings=settings,
+        as_of=day,
+        summary=summarize(wiki.notes, wiki.areas, day, settings),
+        overrides=overrides,
+        site_name=site_name,
     )
     return BuiltSite(root, settings, day, wiki, context, pages.nav(context))
 

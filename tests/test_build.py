@@ -90,7 +90,7 @@ def test_navigation_holds_no_insight_pages(small: Path) -> None:
         html = (small / "site" / page).read_text(encoding="utf-8")
         links = re.findall(r'<a href="([^"#]+)"[^>]*class="md-(?:nav|tabs)__link', html)
         links += re.findall(r'class="md-(?:nav|tabs)__link[^"]*"[^>]*href="([^"#]+)"', html)
-        assert any("areas/" in link for link in links), links
+        assert len(links) >= 8, links  # the sections and listing indexes
         assert not any(re.search(r"billing/\d{4}-", link) for link in links), links
 
 
