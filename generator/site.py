@@ -14,6 +14,7 @@ from typing import Any
 
 from generator import pages
 from generator.areas import load_areas
+from generator.history import git_history
 from generator.model import Wiki
 from generator.notes import load_wiki
 from generator.project import RegistryError
@@ -77,6 +78,7 @@ def compile_site(
         settings=settings,
         as_of=day,
         summary=summarize(wiki.notes, wiki.areas, day, settings),
+        history=git_history(root, settings.notes_dir) if settings.git_history else {},
         overrides=overrides,
         site_name=site_name,
     )
