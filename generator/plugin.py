@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from generator import site
+from generator import site, sitesearch
 from generator.settings import (
     DEFAULT_CONFIDENCE,
     DEFAULT_SOURCES,
@@ -86,6 +86,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         _add_theme_dir(config)
         config.extra_css = [*self.built.css, *config.extra_css]
         config.extra_javascript = [*self.built.javascript, *config.extra_javascript]
+        _drop_material_search(config)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -106,6 +107,14 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             files.append(File.generated(config, path, content=content, inclusion=level))
         return files
 
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Index the written site for the header search box (generator/sitesearch.py)."""
+        try:
+            pages = sitesearch.index_site(Path(config.site_dir))
+        except sitesearch.SiteSearchError as exc:
+            raise PluginError(str(exc)) from None
+        log.info(f"Site search: indexed {pages} pages into {config.site_dir}/pagefind/")
+
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a note or the area registry changes."""
         server.watch(str(self.built.root / self.built.settings.notes_dir))
@@ -118,6 +127,13 @@ def _add_theme_dir(config: MkDocsConfig) -> None:
     dirs = config.theme.dirs
     if THEME_DIR not in dirs:
         dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
+
+
+def _drop_material_search(config: MkDocsConfig) -> None:
+    """Our Pagefind index replaces material's whole-site one: its search plugin writes nothing."""
+    search = config.plugins.get("material/search")
+    if search is not None:
+        search.config.enabled = False
 
 
 def _explicit_as_of() -> dt.date | None:

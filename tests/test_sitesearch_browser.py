@@ -1,0 +1,214 @@
+"""The header search box in headless Chromium: lazy, chunked, keyboard-driven and safe."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from benchmarks.sitesearch import measure_site_search
+from generator.cli import main
+from tests.browser import SCREENSHOTS, chromium, require_chromium, serve
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.browser
+
+SSO = "Admins cannot find where to set up SSO"
+SSO_URL = "onboarding/2026-06-28-sso-setup-hidden/"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def build_small(root: Path, features: tuple[str, ...] = (), site_url: str = "") -> Path:
+    """Build the small fixture wiki, with extra material features; return its site folder."""
+    shutil.copytree(FIXTURES / "small", root, dirs_exist_ok=True)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    if site_url:
+        text = text.replace("site_url: https://wiki.example.com/", f"site_url: {site_url}")
+    if features:
+        lines = "".join(f"    - {feature}\n" for feature in features)
+        text = text.replace("  font: false\n", f"  font: false\n  features:\n{lines}")
+    config.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--strict", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_small(tmp_path_factory.mktemp("sitesearch") / "small")
+
+
+@pytest.fixture(scope="module")
+def site_url(site: Path) -> Iterator[str]:
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=DESKTOP)
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.on("dialog", lambda d: (tab.errors.append("dialog: " + d.message), d.dismiss()))
+    yield tab
+    context.close()
+
+
+def results(tab: Any) -> Any:
+    """The result links, once the first one shows."""
+    links = tab.locator(".md-search-result__item .md-search-result__link")
+    links.first.wait_for(timeout=10_000)
+    return links
+
+
+def is_open(tab: Any) -> bool:
+    """Whether the search overlay is open (material's toggle)."""
+    return bool(tab.evaluate("document.getElementById('__search').checked"))
+
+
+def test_a_search_fetches_a_few_small_chunks_and_never_materials_whole_index(site: Path) -> None:
+    require_chromium()
+    figures = measure_site_search(site, "zephyrine")
+    assert figures["first_result"] == SSO
+    assert figures["fetched_search_index"] is False
+    assert not any("pagefind" in url for url, _ in figures["page_requests"]), "not lazy"
+    assert all(url.startswith("pagefind/") for url, _ in figures["search_requests"])
+    assert figures["search_bytes"] < 300_000, figures["search_requests"]
+    assert figures["bytes_before_first_result"] < 1_500_000
+
+
+def test_results_show_title_link_and_highlighted_snippet(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    page.locator(".md-search__input").fill("zephyrine")
+    link = results(page).first
+    assert link.locator("h1").inner_text() == SSO
+    assert link.get_attribute("href") == "/" + SSO_URL
+    assert link.locator("mark").all_inner_texts() == ["zephyrine"]
+    assert "appears in no other note" in link.locator("p").inner_text()
+    assert page.locator(".md-search-result__meta").inner_text() == "1 matching document"
+    assert page.locator(".md-search-result__meta").get_attribute("role") == "status"
+    assert page.errors == []
+
+
+def test_the_metadata_panel_is_searchable(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    page.locator(".md-search__input").fill("tailspin")
+    titles = results(page).locator("h1").all_inner_texts()
+    assert SSO in titles  # tailspin is named only in the note's customers
+
+
+def test_a_note_supplying_markup_is_shown_as_text(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    page.locator(".md-search__input").fill("onerror")
+    title = results(page).first.locator("h1").inner_text()
+    assert title.startswith("<img src=x onerror=alert(1)>")
+    assert page.locator(".md-search-result img").count() == 0
+    assert page.errors == []
+
+
+def test_keyboard_opens_moves_through_and_closes_the_search(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    page.keyboard.press("/")
+    assert is_open(page)
+    page.keyboard.type("zephyrine")
+    first = results(page).first
+    page.keyboard.press("ArrowDown")
+    assert first.evaluate("a => a === document.activeElement")
+    page.keyboard.press("ArrowUp")
+    assert page.locator(".md-search__input").evaluate("i => i === document.activeElement")
+    page.keyboard.press("Escape")
+    assert not is_open(page)
+    page.keyboard.press("s")
+    assert is_open(page)
+    assert page.locator(".md-search__input").input_value() == "zephyrine"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/" + SSO_URL)
+    assert page.locator("article h1").first.inner_text() == SSO
+    assert page.errors == []
+
+
+def test_open_search_on_a_phone(browser: Any, site_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(site_url)
+    tab.locator("label.md-header__button[for=__search]").click()
+    tab.keyboard.type("invoices")
+    results(tab)
+    tab.wait_for_timeout(300)  # material's overlay transition
+    SCREENSHOTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / "search-phone.png"))  # the overlay fills the screen
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    box = tab.locator(".md-search-result__item").first.bounding_box()
+    context.close()
+    assert width <= PHONE["width"]
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_search_works_on_a_subpath(browser: Any, site: Path, tmp_path: Path) -> None:
+    shutil.copytree(site, tmp_path / "wiki")
+    context = browser.new_context(viewport=DESKTOP)
+    tab = context.new_page()
+    with serve(tmp_path) as url:
+        tab.goto(url + "wiki/areas/billing/")
+        tab.locator(".md-search__input").fill("zephyrine")
+        href = results(tab).first.get_attribute("href")
+        tab.locator(".md-search-result__link").first.click()
+        tab.wait_for_url("**/wiki/" + SSO_URL)
+    context.close()
+    assert href == "/wiki/" + SSO_URL
+
+
+def test_search_works_with_instant_navigation(browser: Any, tmp_path: Path) -> None:
+    site = tmp_path / "instant" / "site"
+    site.mkdir(parents=True)
+    context = browser.new_context(viewport=DESKTOP)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    with serve(site) as url:
+        # material's instant navigation follows only links to its sitemap's host and port
+        build_small(tmp_path / "instant", features=("navigation.instant",), site_url=url)
+        tab.goto(url)
+        tab.evaluate("window.__samePage = true")
+        tab.locator(".md-nav__link", has_text="Customers").first.click()
+        tab.wait_for_url("**/customers/")
+        tab.wait_for_timeout(300)  # material closes the search 125 ms after a navigation
+        tab.locator(".md-search__input").fill("zephyrine")
+        results(tab).first.click()
+        tab.wait_for_url("**/" + SSO_URL)
+        assert tab.evaluate("window.__samePage === true"), "instant navigation was off"
+        tab.wait_for_timeout(300)
+        assert not is_open(tab)
+        tab.locator(".md-search__input").fill("tailspin")
+        assert SSO in results(tab).locator("h1").all_inner_texts()
+    context.close()
+    assert errors == []
+
+
+def test_a_missing_index_is_reported_in_the_box(browser: Any, site: Path, tmp_path: Path) -> None:
+    shutil.copytree(site, tmp_path / "site", ignore=shutil.ignore_patterns("pagefind"))
+    context = browser.new_context(viewport=DESKTOP)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    with serve(tmp_path / "site") as url:
+        tab.goto(url)
+        tab.locator(".md-search__input").fill("zephyrine")
+        meta = tab.locator(".md-search-result__meta")
+        meta.filter(has_text="Search is unavailable").wait_for(timeout=10_000)
+    context.close()
+    assert errors == []
