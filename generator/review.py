@@ -18,16 +18,11 @@ from generator import render
 from generator.areas import parse_areas
 from generator.gitrepo import Repo, diff_changes, open_repo, read_files, resolve_commit
 from generator.model import Area, CompanySummary, Note, Problem, Wiki
-from generator.notes import (
-    NOT_NOTES,
-    NoteFile,
-    check_ids,
-    check_related,
-    find_note_files,
-    parse_note,
-)
+from generator.notefiles import NOT_NOTES, NoteFile, find_note_files
+from generator.notes import check_ids, check_related, parse_note
 from generator.project import Project
 from generator.settings import Settings, SettingsError
+from generator.similar import SimilarNotes
 from generator.summary import summarize
 
 MARKER = "<!-- insights-review -->"
@@ -47,9 +42,11 @@ class NoteChange:
 
 @dataclass(frozen=True)
 class Duplicate:
-    """A changed note that reads much like a note the wiki already has."""
+    """A changed note (its title at `line`, `column`) that reads much like another note."""
 
     path: str
+    line: int
+    column: int
     other: str
     other_title: str
     similarity: float
@@ -195,6 +192,22 @@ def review_problems(base: Wiki, head: Wiki, changed: set[str]) -> tuple[Problem,
     return tuple(p for p in head.problems if p.path in changed or p not in before)
 
 
+def near_duplicates(wiki: Wiki, changed: set[str], threshold: float) -> tuple[Duplicate, ...]:
+    """Changed notes that read much like another note, unless `related:` already links them."""
+    if not changed:
+        return ()
+    by_path = {note.path: note for note in wiki.notes}
+    found = []
+    for pair in SimilarNotes(wiki.notes).near_duplicates(threshold, changed):
+        first, second = by_path[pair.first], by_path[pair.second]
+        if first.id in second.related or second.id in first.related:
+            continue
+        note, other = (first, second) if first.path in changed else (second, first)
+        line, column = note.position("title")
+        found.append(Duplicate(note.path, line, column, other.path, other.title, pair.similarity))
+    return tuple(found)
+
+
 def wiki_context(
     before: CompanySummary, after: CompanySummary, settings: Settings
 ) -> tuple[str, ...]:
@@ -272,10 +285,10 @@ def make_review(
     renames: Mapping[str, str],
     as_of: dt.date,
     settings: Settings,
-    duplicates: Sequence[Duplicate] = (),
 ) -> Review:
     """The review of the change from `base` to `head` as of a day."""
     changes = compare(base, head, renames)
+    changed = touched(changes)
     before = summarize(base.wiki.notes, base.wiki.areas, as_of, settings)
     after = summarize(head.wiki.notes, head.wiki.areas, as_of, settings)
     return Review(
@@ -284,8 +297,8 @@ def make_review(
         as_of=as_of,
         days=after.days,
         changes=changes,
-        problems=review_problems(base.wiki, head.wiki, touched(changes)),
-        duplicates=tuple(duplicates),
+        problems=review_problems(base.wiki, head.wiki, changed),
+        duplicates=near_duplicates(head.wiki, changed, settings.duplicate_threshold),
         context=wiki_context(before, after, settings) if changes else (),
     )
 
@@ -410,7 +423,8 @@ def to_github(review: Review, prefix: str = "") -> str:
     for dup in review.duplicates:
         message = (f"reads like {dup.other} ({dup.other_title}), similarity {dup.similarity:.2f}; "
                    "merge them, or link them with 'related:'")  # fmt: skip
-        lines.append(_annotation("warning", prefix + dup.path, 1, 1, "near-duplicate", message))
+        path = prefix + dup.path
+        lines.append(_annotation("warning", path, dup.line, dup.column, "near-duplicate", message))
     lines.extend(f"::notice title=Insight review::{escape_data(text)}" for text in review.context)
     lines.append(summary_line(review))
     return "\n".join(lines) + "\n"

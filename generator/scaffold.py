@@ -6,15 +6,14 @@ Pure functions: the CLI supplies the date, the author and the registry, and writ
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import importlib.resources
 import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 
+from generator.fields import SLUG, did_you_mean, slugify
 from generator.model import Area
-from generator.notes import SLUG, slugify
 from generator.settings import Settings
 from generator.yamlfile import dump
 
@@ -124,8 +123,7 @@ def validate(note: NewNote, settings: Settings, areas: Sequence[Area], as_of: dt
 def _choice(option: str, value: str, choices: Sequence[str], where: str) -> None:
     if value in choices:
         return
-    close = difflib.get_close_matches(value.lower(), list(choices), n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else f" (choose one of: {', '.join(choices)})"
+    hint = did_you_mean(value, choices) or f" (choose one of: {', '.join(choices)})"
     raise ScaffoldError(f"--{option} '{value}' is not a known {option}{hint}; "
                         f"new ones are added in {where}")  # fmt: skip
 

@@ -67,6 +67,8 @@ def make_head(repo: GitRepo) -> None:
     repo.write("insights/admin-console/2026-05-20-role-templates.md", note(
         "Admins want role templates", "2026-05-20", "admin-console",
         customers=["tailspin"]))  # fmt: skip
+    repo.write("insights/checkout/2026-06-12-stacking-two-coupons.md", note(
+        "Buyers expect to stack two coupons at once", "2026-06-12", "checkout"))  # fmt: skip
     repo.write("insights/billing/2026-06-18-invoice-emails.md", note(
         "Invoice e-mails go to departed owners", "2026-06-18", "biling"))  # fmt: skip
     repo.write("insights/billing/2026-04-15-invoice-pdf-missing-vat.md", note(
@@ -128,7 +130,7 @@ def test_json_of_a_pull_request(
     assert result.exit_code == 1, result.output
     golden("review/pull-request.json", result.output)
     data = json.loads(result.output)
-    assert data["counts"] == {"added": 3, "changed": 1, "renamed": 1, "removed": 1}
+    assert data["counts"] == {"added": 4, "changed": 1, "renamed": 1, "removed": 1}
     assert [(p["path"], p["code"]) for p in data["problems"]] == [
         ("insights/billing/2026-04-15-invoice-pdf-missing-vat.md", "unknown-key"),
         ("insights/billing/2026-06-10-usage-pricing.md", "unknown-related"),
@@ -156,12 +158,16 @@ def test_github_annotations_line_by_line(repo: GitRepo, run: Run) -> None:
         f"::error {path}06-18-invoice-emails.md,line=4,col=7,title=unknown-area::"
         "'biling' is not a known area (did you mean 'billing'?); "
         "new ones go in insights/areas.yml",
+        "::warning file=insights/checkout/2026-06-12-stacking-two-coupons.md,line=2,col=8,"
+        "title=near-duplicate::reads like insights/checkout/2026-05-20-coupon-stacking.md "
+        "(Buyers expect to stack two coupons), similarity 0.81; merge them, or link them with "
+        "'related:'",
         "::notice title=Insight review::contoso is now in 5 insights in the last 90 days "
         "(over the limit of 4)",
         "::notice title=Insight review::first admin-console insight in 52 days: "
         "the area was going dark",
         "::notice title=Insight review::tag coupons becomes an emerging theme in checkout",
-        "Insight review: 3 added, 1 changed, 1 renamed, 1 removed; 2 errors, 1 warning.",
+        "Insight review: 4 added, 1 changed, 1 renamed, 1 removed; 2 errors, 2 warnings.",
     ]
 
 
@@ -169,7 +175,7 @@ def test_the_work_tree_is_the_default_head(repo: GitRepo, run: Run) -> None:
     make_head(repo)  # staged moves and removals, untracked new notes: nothing committed
     data = json.loads(run("--base", "base", "--format", "json").output)
     assert data["head"] == "the working tree"
-    assert data["counts"] == {"added": 3, "changed": 1, "renamed": 1, "removed": 1}
+    assert data["counts"] == {"added": 4, "changed": 1, "renamed": 1, "removed": 1}
     renamed = [n for n in data["notes"] if n["change"] == "renamed"]
     assert renamed == [
         {
@@ -345,3 +351,21 @@ def test_review_runs_a_fixed_number_of_git_processes(
     assert json.loads(result.output)["counts"]["added"] == 30
     assert calls == ["rev-parse", "rev-parse", "rev-parse", "ls-tree", "cat-file", "ls-tree",
                      "cat-file", "diff"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("related", "expected"),
+    [
+        ({}, [("insights/checkout/2026-06-12-stacking.md", "2026-05-20-coupon-stacking.md")]),
+        ({"related": ["2026-05-20-coupon-stacking"]}, []),
+    ],
+)
+def test_near_duplicates_unless_linked(
+    repo: GitRepo, run: Run, related: dict[str, object], expected: list[tuple[str, str]]
+) -> None:
+    text = note("Buyers expect to stack two coupons at once", "2026-06-12", "checkout", **related)
+    repo.write("insights/checkout/2026-06-12-stacking.md", text)
+    result = run("--base", "base", "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)["duplicates"]
+    assert [(d["path"], d["other"].split("/")[-1]) for d in found] == expected
