@@ -6,11 +6,10 @@ Pure functions: the CLI supplies the date, the author and the registry, and writ
 from __future__ import annotations
 
 import datetime as dt
-import importlib.resources
 import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from generator.fields import SLUG, did_you_mean, slugify
 from generator.model import Area
@@ -169,14 +168,14 @@ def wiki_files(today: dt.date) -> dict[str, str]:
     """The files of a new wiki, by path, with today's date filled into names and text."""
     values = {"date": today.isoformat()}
     files = {}
-    for rel, resource in _walk(importlib.resources.files("generator") / "scaffold", ""):
+    for rel, resource in _walk(Path(__file__).with_name("scaffold"), ""):
         path = string.Template(rel).safe_substitute(values)
         text = string.Template(resource.read_text(encoding="utf-8")).safe_substitute(values)
         files[".gitignore" if path == "gitignore" else path] = text
     return files
 
 
-def _walk(folder: Traversable, prefix: str) -> Iterator[tuple[str, Traversable]]:
+def _walk(folder: Path, prefix: str) -> Iterator[tuple[str, Path]]:
     for item in sorted(folder.iterdir(), key=lambda i: i.name):
         if item.name.startswith(("__", ".")):
             continue
