@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.fields import SLUG, slugify
 from generator.model import Area, Problem
-from generator.notes import SLUG, slugify
 from generator.settings import Settings
-from generator.yamlfile import Located, YamlError, load_located_mapping
+from generator.yamlfile import Located, YamlError, load_located_mapping, shorten
 
 AREA_KEYS = ("name", "owner", "description")
 
@@ -20,8 +20,12 @@ def load_areas(root: Path, settings: Settings) -> tuple[tuple[Area, ...], list[P
     except FileNotFoundError:
         msg = "the area registry is missing; create it with 'slug: {name: ..., owner: ...}'"
         return (), [Problem(path, 1, 1, "error", "missing-registry", msg)]
-    except (OSError, UnicodeDecodeError) as exc:
-        return (), [Problem(path, 1, 1, "error", "bad-registry", f"cannot read it: {exc}")]
+    except UnicodeDecodeError:
+        msg = "the area registry is not UTF-8; re-save it with UTF-8 encoding"
+        return (), [Problem(path, 1, 1, "error", "bad-registry", msg)]
+    except OSError as exc:
+        msg = f"cannot read the area registry ({exc.strerror}); check its permissions"
+        return (), [Problem(path, 1, 1, "error", "bad-registry", msg)]
     return parse_areas(path, text)
 
 
@@ -50,7 +54,7 @@ def _area(path: str, slug: str, loc: Located) -> tuple[Area | None, Problem | No
         return None, Problem(path, loc.line + 1, loc.column + 1, "error", "bad-registry", msg)
 
     if not SLUG.match(slug):
-        return problem(f"area '{slug}' is not a lowercase slug; write '{slugify(slug)}'")
+        return problem(f"area '{shorten(slug)}' is not a lowercase slug; write '{slugify(slug)}'")
     if not isinstance(loc.value, dict):
         return problem(f"area '{slug}' must be a mapping with at least 'name: ...'")
     fields = {k: v for k, v in loc.value.items() if k in AREA_KEYS}

@@ -1,107 +1,47 @@
 """Find, parse and validate insight notes into (notes, problems).
 
-Every problem is collected and located as path:line:col; nothing here raises on bad input,
-and no note is dropped without a problem that says why.
+Every problem is collected and located as path:line:col (1-based, in the file); nothing here
+raises on bad input, and no file found is dropped without an error that says why. Finding the
+files is `notefiles.py`, checking each front-matter field is `fields.py`, and YAML is
+`yamlfile.py`; this module reads a note end to end and checks what only the whole wiki can tell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
-import os
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+import stat
+from collections.abc import Collection
 from pathlib import Path
-from typing import Any
 
 from generator import scan
-from generator.model import Area, Note, Problem, Severity, Wiki
-from generator.settings import Settings, parse_date
-from generator.yamlfile import Located, YamlError, load_located_mapping
+from generator.fields import (
+    FRONT_MATTER_LINE,
+    ID,
+    KNOWN_KEYS,
+    REQUIRED,
+    SLUG,
+    Collector,
+    FieldChecker,
+    did_you_mean,
+    front_matter_schema,
+    kind,
+    slugify,
+)
+from generator.model import Area, Note, Problem, Wiki
+from generator.notefiles import NOT_NOTES, NoteFile, find_note_files
+from generator.settings import Settings
+from generator.yamlfile import Located, YamlError, load_located_mapping, shorten
 
-REQUIRED = ("title", "date", "area", "source")
-LIST_FIELDS = ("customers", "tags", "related")
-TEXT_FIELDS = ("team", "author", "confidence")
-KNOWN_KEYS = (*REQUIRED, *LIST_FIELDS, *TEXT_FIELDS)
-NOT_NOTES = {"index.md", "readme.md"}
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+__all__ = [  # the public API; fields and files live in their own modules
+    "ID", "KNOWN_KEYS", "NOT_NOTES", "REQUIRED", "SLUG", "NoteFile", "check_ids", "check_related",
+    "find_note_files", "front_matter_schema", "load_wiki", "parse_note", "read_note", "slugify",
+]  # fmt: skip
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
 
-@dataclass(frozen=True)
-class NoteFile:
-    """A file found under the notes folder: its POSIX path and the problem with it, if any."""
-
-    path: str
-    absolute: Path
-    problem: Problem | None = None
-
-    @property
-    def id(self) -> str:
-        """The note's id: its file name without `.md`."""
-        return Path(self.path).name[: -len(".md")]
-
-
-class _Collector:
-    """Problems for one file, located by 0-based offsets into the text."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-
-    def add(self, line: int, col: int, code: str, msg: str, sev: Severity = "error") -> None:
-        self.problems.append(Problem(self.path, line, col, sev, code, msg))
-
-    def at(self, loc: Located, offset: int, code: str, msg: str, sev: Severity = "error") -> None:
-        self.add(loc.line + offset + 1, loc.column + 1, code, msg, sev)
-
-
-def find_note_files(root: Path, settings: Settings) -> list[NoteFile]:
-    """Every Markdown note under the notes folder, in path order, with symlink problems noted."""
-    base = root / settings.notes_dir
-    real_root = root.resolve()
-    found: list[NoteFile] = []
-    seen_dirs: set[Path] = set()
-    for folder, dirs, files in os.walk(base, followlinks=True):
-        here = Path(folder)
-        real = here.resolve()
-        if real in seen_dirs or not real.is_relative_to(real_root):
-            dirs[:] = []
-            continue
-        seen_dirs.add(real)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
-        for name in sorted(files):
-            if name.endswith(".md") and name.lower() not in NOT_NOTES:
-                found.append(_note_file(root, real_root, here / name))
-        found.extend(_outside_dirs(root, real_root, here, dirs))
-    return sorted(found, key=lambda f: f.path)
-
-
-def _outside_dirs(root: Path, real_root: Path, here: Path, dirs: list[str]) -> list[NoteFile]:
-    outside = [d for d in dirs if not (here / d).resolve().is_relative_to(real_root)]
-    for name in outside:
-        dirs.remove(name)
-    return [
-        NoteFile(
-            rel := (here / name).relative_to(root).as_posix(),
-            here / name,
-            Problem(rel, 1, 1, "error", "symlink-outside",
-                    "this folder is a symbolic link to outside the repository; "
-                    "move the notes into the repository"),
-        )
-        for name in outside
-    ]  # fmt: skip
-
-
-def _note_file(root: Path, real_root: Path, path: Path) -> NoteFile:
-    rel = path.relative_to(root).as_posix()
-    if path.is_symlink() and not path.resolve().is_relative_to(real_root):
-        msg = "this note is a symbolic link to outside the repository; copy the note in instead"
-        return NoteFile(rel, path, Problem(rel, 1, 1, "error", "symlink-outside", msg))
-    return NoteFile(rel, path)
+# Loading the wiki
 
 
 def load_wiki(
@@ -113,93 +53,141 @@ def load_wiki(
 ) -> Wiki:
     """Parse and validate every note, then check what only the whole wiki can tell."""
     files = find_note_files(root, settings) if files is None else files
+    ids = {f.id for f in files}
     notes: list[Note] = []
     problems: list[Problem] = []
     for item in files:
-        note, found = read_note(item, settings, areas, as_of)
+        note, found = read_note(item, settings, areas, as_of, ids)
         problems.extend(found)
         if note is not None:
             notes.append(note)
     problems.extend(check_ids(files))
-    problems.extend(check_related(notes, {f.id for f in files}))
     return Wiki(tuple(notes), areas, tuple(sorted(set(problems))), checked=len(files))
 
 
 def read_note(
-    item: NoteFile, settings: Settings, areas: tuple[Area, ...], as_of: dt.date
+    item: NoteFile,
+    settings: Settings,
+    areas: tuple[Area, ...],
+    as_of: dt.date,
+    ids: Collection[str] | None = None,
 ) -> tuple[Note | None, list[Problem]]:
     """Read one file from disk and validate it; a note comes back only if it has no errors."""
     if item.problem is not None:
         return None, [item.problem]
+    data = _read_bytes(item, settings.max_note_bytes)
+    if isinstance(data, Problem):
+        return None, [data]
+    return parse_note(item.path, data, settings, areas, as_of, ids)
+
+
+def _read_bytes(item: NoteFile, limit: int) -> bytes | Problem:
+    """The file's bytes (never more than limit + 1), or why they cannot be read."""
     try:
-        size = item.absolute.stat().st_size
-        if size > settings.max_note_bytes:
-            msg = (
-                f"the file is {size:,} bytes, over the limit of {settings.max_note_bytes:,}; "
-                "split it, or move attachments out of the note"
-            )
-            return None, [Problem(item.path, 1, 1, "error", "too-large", msg)]
-        data = item.absolute.read_bytes()
+        info = item.absolute.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return _problem(item.path, "unreadable", "this is not a regular file; remove it")
+        if info.st_size > limit:
+            return _too_large(item.path, info.st_size, limit)
+        with item.absolute.open("rb") as handle:
+            return handle.read(limit + 1)
     except OSError as exc:
-        msg = f"cannot read the file ({exc.strerror}); check its permissions"
-        return None, [Problem(item.path, 1, 1, "error", "unreadable", msg)]
-    return parse_note(item.path, data, settings, areas, as_of)
+        return _problem(item.path, "unreadable", (
+            f"cannot read the file ({exc.strerror}); check its permissions"))  # fmt: skip
+
+
+def _problem(path: str, code: str, message: str) -> Problem:
+    return Problem(path, 1, 1, "error", code, message)
+
+
+def _too_large(path: str, size: int, limit: int) -> Problem:
+    return _problem(path, "too-large", (
+        f"the file is {size:,} bytes, over the limit of {limit:,} (max_note_bytes); "
+        "shorten it, or split it into one note per finding"))  # fmt: skip
+
+
+# Parsing one note
 
 
 def parse_note(
-    path: str, data: bytes, settings: Settings, areas: tuple[Area, ...], as_of: dt.date
+    path: str,
+    data: bytes,
+    settings: Settings,
+    areas: tuple[Area, ...],
+    as_of: dt.date,
+    ids: Collection[str] | None = None,
 ) -> tuple[Note | None, list[Problem]]:
-    """Validate one note's bytes; a note comes back only if it has no errors."""
-    out = _Collector(path)
-    text = _decode(data, out)
-    if text is None:
-        return None, out.problems
-    split = _split_front_matter(text, out)
-    if split is None:
-        return None, out.problems
-    yaml_text, body, body_line = split
-    fields = _parse_yaml(yaml_text, out)
-    if fields is None:
-        return None, out.problems
-    values = _check_fields(fields, out, settings, areas, as_of)
-    values["positions"] = tuple((k, loc.line + 2, loc.column + 1) for k, loc in fields.items())
+    """Validate one note's bytes; a note comes back only if it has no errors.
+
+    With `ids` (every note id in the wiki), `related:` ids are checked too.
+    """
+    out = Collector(path)
     _check_id(path, out)
+    if len(data) > settings.max_note_bytes:
+        out.problems.append(_too_large(path, len(data), settings.max_note_bytes))
+        return None, sorted(out.problems)
+    parts = _front_matter(data, out)
+    if parts is None:
+        return None, sorted(out.problems)
+    fields, body, body_line = parts
+    checker = FieldChecker(out, settings, areas, as_of)
+    values = checker.check(fields)
     _check_body(body, body_line, out)
-    if any(p.severity == "error" for p in out.problems):
-        return None, out.problems
+    if ids is not None:
+        _check_related_items(fields.get("related"), ids, out)
+    if out.failed:
+        return None, sorted(out.problems)
     note = Note(
-        id=Path(path).name[:-3],
+        id=Path(path).name.removesuffix(".md"),
         path=path,
         body=body,
         body_line=body_line,
         content_hash=hashlib.sha256(data).hexdigest(),
+        positions=tuple(checker.positions),
         **values,
     )
-    return note, out.problems
+    return note, sorted(out.problems)
 
 
-def _decode(data: bytes, out: _Collector) -> str | None:
+def _front_matter(data: bytes, out: Collector) -> tuple[dict[str, Located], str, int] | None:
+    """(fields, body, the body's first line), or None with the problem collected."""
+    text = _decode(data, out)
+    if text is None:
+        return None
+    split = _split_front_matter(text, out)
+    if split is None:
+        return None
+    yaml_text, body, body_line = split
+    fields = _parse_yaml(yaml_text, out)
+    return None if fields is None else (fields, body, body_line)
+
+
+def _decode(data: bytes, out: Collector) -> str | None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        out.add(1, 1, "not-utf8", "the file is UTF-16; re-save it as UTF-8")
+        return None
     if b"\x00" in data[:8192]:
         out.add(1, 1, "binary-file", "this is a binary file, not a Markdown note; remove it")
         return None
     try:
-        text = data.decode("utf-8")
+        return _normalize(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        out.add(line, col, "not-utf8", "the file is not UTF-8; re-save it with UTF-8 encoding")
+        before = _normalize(data[: exc.start].decode("utf-8", "replace")).split("\n")
+        out.add(len(before), len(before[-1]) + 1, "not-utf8", (
+            "the file is not UTF-8 (this character is in another encoding); "
+            "re-save the file with UTF-8 encoding"))  # fmt: skip
         return None
+
+
+def _normalize(text: str) -> str:
+    """Without a byte-order mark, and with every line ending as '\\n'."""
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _split_front_matter(text: str, out: _Collector) -> tuple[str, str, int] | None:
+def _split_front_matter(text: str, out: Collector) -> tuple[str, str, int] | None:
     lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
-        out.add(
-            1, 1, "no-front-matter",
-            "the note must start with a '---' line, then its front matter "
-            "(title, date, area, source), then another '---' line",
-        )  # fmt: skip
+    if lines[0].rstrip() != "---":
+        out.add(1, 1, "no-front-matter", _no_front_matter(lines))
         return None
     for number, line in enumerate(lines[1:], start=1):
         if _FENCE.match(line):
@@ -209,187 +197,42 @@ def _split_front_matter(text: str, out: _Collector) -> tuple[str, str, int] | No
     return None
 
 
-def _parse_yaml(yaml_text: str, out: _Collector) -> dict[str, Located] | None:
+def _no_front_matter(lines: list[str]) -> str:
+    later = next((i for i, line in enumerate(lines[:20]) if line.rstrip() == "---"), None)
+    if later:
+        return f"the note must start with its '---' line; delete what comes before line {later + 1}"
+    return (
+        "the note must start with a '---' line, then its front matter "
+        "(title, date, area, source), then another '---' line"
+    )
+
+
+def _parse_yaml(yaml_text: str, out: Collector) -> dict[str, Located] | None:
     try:
         fields = load_located_mapping(yaml_text)
     except YamlError as err:
-        out.add(err.line + 2, err.column + 1, err.code, err.message)
+        out.add(err.line + FRONT_MATTER_LINE, err.column + 1, err.code, err.message)
         return None
     if fields is None:
         return {}
     if isinstance(fields, Located):
-        kind = type(fields.value).__name__
-        out.at(fields, 1, "not-a-mapping", f"the front matter is a {kind}, not fields; "
-               "write one 'key: value' per line")  # fmt: skip
+        out.at(fields, "not-a-mapping", f"the front matter is {kind(fields.value)}, "
+               "not fields; write one 'key: value' per line, like 'title: ...'")  # fmt: skip
         return None
     return fields
 
 
-def _check_fields(
-    fields: dict[str, Located],
-    out: _Collector,
-    settings: Settings,
-    areas: tuple[Area, ...],
-    as_of: dt.date,
-) -> dict[str, Any]:
-    values: dict[str, Any] = {"confidence": settings.default_confidence}
-    for key in REQUIRED:
-        if key not in fields:
-            out.add(1, 1, "missing-field", f"required field '{key}' is missing; add '{key}: ...'")
-    for key, loc in fields.items():
-        if key not in KNOWN_KEYS:
-            out.at(loc, 1, "unknown-key", _unknown_key(key), "warning")
-            continue
-        checked = _FIELD_CHECKS[key](loc, out, settings, areas, as_of)
-        if checked is not None:
-            values[key] = checked
-    return values
-
-
-def _unknown_key(key: str) -> str:
-    hint = _did_you_mean(key, KNOWN_KEYS)
-    return f"unknown field '{key}' is ignored{hint}"
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _text(loc: Located, out: _Collector, key: str) -> str | None:
-    if loc.value is None or (isinstance(loc.value, str) and not loc.value.strip()):
-        out.at(loc, 1, "empty-field", f"'{key}' is empty; give it a value")
-        return None
-    if isinstance(loc.value, (list | dict, bool)):
-        kind = _kind(loc.value)
-        out.at(loc, 1, "wrong-type", f"'{key}' must be text, not {kind}")
-        return None
-    return str(loc.value).strip()
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, list):
-        return "a list"
-    return "a mapping" if isinstance(value, dict) else type(value).__name__
-
-
-def _check_title(loc: Located, out: _Collector, *_: Any) -> str | None:
-    return _text(loc, out, "title")
-
-
-def _check_date(loc: Located, out: _Collector, _s: Any, _a: Any, as_of: dt.date) -> Any:
-    text = _text(loc, out, "date")
-    if text is None:
-        return None
-    try:
-        day = parse_date(text)
-    except ValueError as exc:
-        out.at(loc, 1, "bad-date", f"date {exc}, the day the signal was heard")
-        return None
-    if day > as_of:
-        out.at(loc, 1, "future-date", f"date {day} is after the as-of date {as_of}; "
-               "use the day the signal was heard")  # fmt: skip
-        return None
-    return day
-
-
-def _check_choice(key: str, code: str) -> Any:
-    def check(loc: Located, out: _Collector, settings: Settings, areas: Any, _: Any) -> Any:
-        text = _text(loc, out, key)
-        if text is None:
-            return None
-        choices = _choices(key, settings, areas)
-        if text in choices:
-            return text
-        hint = _did_you_mean(text, choices) or f" (choose one of: {', '.join(choices)})"
-        where = "insights/areas.yml" if key == "area" else "the plugin's config"
-        out.at(loc, 1, code, f"'{text}' is not a known {key}{hint}; new ones go in {where}")
-        return None
-
-    return check
-
-
-def _choices(key: str, settings: Settings, areas: tuple[Area, ...]) -> tuple[str, ...]:
-    if key == "area":
-        return tuple(a.slug for a in areas)
-    if key == "source":
-        return settings.sources
-    return settings.confidence_levels
-
-
-def _check_plain(key: str) -> Any:
-    def check(loc: Located, out: _Collector, *_: Any) -> Any:
-        return _text(loc, out, key)
-
-    return check
-
-
-def _check_list(key: str) -> Any:
-    def check(loc: Located, out: _Collector, *_: Any) -> Any:
-        if loc.value is None:
-            return ()
-        if not isinstance(loc.value, list):
-            example = f"[{loc.value}]" if isinstance(loc.value, str) else "[a, b]"
-            out.at(loc, 1, "wrong-type", f"'{key}' must be a list; write {key}: {example}")
-            return None
-        return _slugs(key, loc, out)
-
-    return check
-
-
-def _slugs(key: str, loc: Located, out: _Collector) -> tuple[str, ...] | None:
-    items: list[str] = []
-    for item in loc.value:
-        if not isinstance(item, str | int) or isinstance(item, bool):
-            out.at(loc, 1, "wrong-type", f"each of '{key}' must be text, not {_kind(item)}")
-            return None
-        text = str(item)
-        pattern = ID if key == "related" else SLUG
-        if not pattern.match(text):
-            fix = slugify(text)
-            out.at(loc, 1, "bad-slug", f"'{text}' in '{key}' is not a lowercase slug "
-                   f"(a-z, 0-9 and '-'); write '{fix}'")  # fmt: skip
-            return None
-        if text not in items:
-            items.append(text)
-    return tuple(items)
-
-
-_FIELD_CHECKS: dict[str, Any] = {
-    "title": _check_title,
-    "date": _check_date,
-    "area": _check_choice("area", "unknown-area"),
-    "source": _check_choice("source", "unknown-source"),
-    "confidence": _check_choice("confidence", "unknown-confidence"),
-    "team": _check_plain("team"),
-    "author": _check_plain("author"),
-    "customers": _check_list("customers"),
-    "tags": _check_list("tags"),
-    "related": _check_list("related"),
-}
-
-
-def slugify(text: str) -> str:
-    """A lowercase a-z0-9 slug of any text ('Acme Corp.' -> 'acme-corp')."""
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
-
-
-def _check_id(path: str, out: _Collector) -> None:
-    note_id = Path(path).name[:-3]
+def _check_id(path: str, out: Collector) -> None:
+    note_id = Path(path).name.removesuffix(".md")
     if not ID.match(note_id):
-        out.add(1, 1, "bad-id", f"the file name '{note_id}' is not a valid id (lowercase a-z, "
-                f"0-9 and '-'); rename it to '{slugify(note_id)}.md'")  # fmt: skip
+        out.add(1, 1, "bad-id", f"the file name '{shorten(note_id)}' is not a valid id "
+                f"(lowercase a-z, 0-9 and '-'); rename it to '{slugify(note_id)}.md'")  # fmt: skip
 
 
-def _check_body(body: str, body_line: int, out: _Collector) -> None:
+def _check_body(body: str, body_line: int, out: Collector) -> None:
     if not body.strip():
-        out.add(body_line, 1, "empty-body", "the note has no body; say what was heard, "
-                "the evidence and what it means", "warning")  # fmt: skip
+        out.add(body_line - 1, 1, "empty-body", "the note has nothing after its front matter; "
+                "say what was heard, the evidence and what it means", "warning")  # fmt: skip
         return
     for finding in scan.unsafe_markup(body):
         out.add(finding.line + body_line - 1, finding.column, "unsafe-markup", finding.message)
@@ -397,57 +240,48 @@ def _check_body(body: str, body_line: int, out: _Collector) -> None:
         out.add(finding.line + body_line - 1, finding.column, "personal-data", finding.message)
 
 
+# What only the whole wiki can tell
+
+
+def _check_related_items(loc: Located | None, ids: Collection[str], out: Collector) -> None:
+    for item in loc.items if loc is not None else ():
+        if item.text and ID.match(item.text) and item.text not in ids:
+            out.at(item, "unknown-related", _unknown_related(item.text, ids))
+
+
+def _unknown_related(other: str, ids: Collection[str]) -> str:
+    return (
+        f"related note '{other}' does not exist{did_you_mean(other, ids)}; "
+        "use the file name of another note, without .md"
+    )
+
+
 def check_ids(files: list[NoteFile]) -> list[Problem]:
-    """A duplicate id is an error on every file after the first that uses it."""
-    first: dict[str, str] = {}
-    problems = []
+    """A duplicate id is an error on each file that uses it, naming the others."""
+    paths: dict[str, list[str]] = {}
     for item in files:
-        if item.id in first:
-            msg = f"id '{item.id}' is already used by {first[item.id]}; rename one of the files"
-            problems.append(Problem(item.path, 1, 1, "error", "duplicate-id", msg))
-        else:
-            first[item.id] = item.path
+        paths.setdefault(item.id, []).append(item.path)
+    problems = []
+    for note_id, same in paths.items():
+        for path in same if len(same) > 1 else ():
+            others = ", ".join(p for p in same if p != path)
+            msg = f"id '{note_id}' is also used by {others}; rename one of the files"
+            problems.append(_problem(path, "duplicate-id", msg))
     return problems
 
 
 def check_related(notes: list[Note], ids: set[str]) -> list[Problem]:
-    """Each `related:` id must name another note in the wiki."""
+    """Each `related:` id must name another note in the wiki (for notes parsed without ids)."""
     problems = []
     for note in notes:
-        line, col = note.position("related")
-        for other in note.related:
+        for index, other in enumerate(note.related):
             if other not in ids:
-                hint = _did_you_mean(other, ids)
-                msg = f"related note '{other}' does not exist{hint}"
+                line, col = _item_position(note, "related", index)
+                msg = _unknown_related(other, ids)
                 problems.append(Problem(note.path, line, col, "error", "unknown-related", msg))
     return problems
 
 
-def front_matter_schema(settings: Settings, areas: tuple[Area, ...]) -> dict[str, Any]:
-    """A JSON Schema of the front matter, from the same definitions the checker uses."""
-    slug = {"type": "string", "pattern": SLUG.pattern}
-    text = {"type": "string", "minLength": 1}
-    described = {
-        "title": {**text, "description": "The finding, as a sentence."},
-        "date": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$",
-                 "description": "The day the signal was heard (YYYY-MM-DD)."},
-        "area": {"enum": [a.slug for a in areas], "description": "A key of the area registry."},
-        "source": {"enum": list(settings.sources), "description": "How the signal was heard."},
-        "customers": {"type": "array", "items": slug, "uniqueItems": True,
-                      "description": "Account or participant handles, never contact details."},
-        "tags": {"type": "array", "items": slug, "uniqueItems": True,
-                 "description": "Themes, as lowercase slugs."},
-        "team": {**text, "description": "The team that heard it."},
-        "author": {**text, "description": "Who wrote the note."},
-        "confidence": {"enum": list(settings.confidence_levels),
-                       "default": settings.default_confidence},
-        "related": {"type": "array", "items": {"type": "string", "pattern": ID.pattern},
-                    "description": "Ids (file names without .md) of other notes."},
-    }  # fmt: skip
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Insight note front matter",
-        "type": "object",
-        "required": list(REQUIRED),
-        "properties": {key: described[key] for key in KNOWN_KEYS},
-    }
+def _item_position(note: Note, key: str, index: int) -> tuple[int, int]:
+    names = {name for name, _, _ in note.positions}
+    return note.position(f"{key}[{index}]" if f"{key}[{index}]" in names else key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,14 +65,24 @@ def load_project_wiki(
 
 
 def relative_paths(project: Project, paths: Sequence[Path]) -> set[str]:
-    """POSIX paths relative to the project root, for files or folders given on the command line."""
+    """POSIX paths relative to the project root, for files or folders given on the command line.
+
+    An empty set means the whole wiki (no paths, or the wiki's own folder among them).
+    """
     wanted = set()
     for path in paths:
-        absolute = path.absolute().parent.resolve() / path.name  # keep a symlinked note's own path
+        if not path.exists() and not path.is_symlink():
+            raise SettingsError(f"{path}: no such file or folder")
+        absolute = Path(os.path.abspath(path))  # '.' and '..' resolved, a symlinked note kept
+        if absolute != absolute.parent:
+            absolute = absolute.parent.resolve() / absolute.name
         try:
-            wanted.add(absolute.relative_to(project.root).as_posix())
+            relative = absolute.relative_to(project.root).as_posix()
         except ValueError:
             raise SettingsError(f"{path}: not inside the wiki at {project.root}") from None
+        if relative == ".":
+            return set()
+        wanted.add(relative)
     return wanted
 
 

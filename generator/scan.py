@@ -1,9 +1,17 @@
 """Scan a note's Markdown body for markup that would run in a reader's browser, and for
-contact details that must not be published. Pure functions of text; positions are 1-based."""
+contact details that must not be published. Pure functions of text; positions are 1-based.
+
+What counts as code follows Python-Markdown, which MkDocs renders with: a fenced block opens
+and closes with the same fence at the start of a line, and a code span is a backtick run
+closed by a run of the same length. Anything that only looks like code is scanned, so an
+unclosed fence or a code span inside raw HTML cannot hide a `<script>`.
+"""
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -16,73 +24,120 @@ class Finding:
     message: str
 
 
-_TAG = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
-_EVENT = re.compile(r"<[a-zA-Z][^<>]{0,2000}?\s(on[a-zA-Z]+)\s*=", re.IGNORECASE)
-_ATTR_LIST = re.compile(r"\{[^{}\n]{0,500}?\b(on[a-zA-Z]+)\s*=")
-_URL = re.compile(r"\b(javascript|vbscript)\s*:|\bdata\s*:\s*text/html", re.IGNORECASE)
+_TAG = re.compile(
+    r"<(script|iframe|frame|frameset|object|embed|applet|base|meta|link|style)(?![\w-])",
+    re.IGNORECASE,
+)
+_EVENT = re.compile(r"<[a-zA-Z][^<>]{0,2000}?[\s/\"'](on[a-zA-Z]+)\s*=", re.IGNORECASE)
+_ATTR_LIST = re.compile(r"\{[^{}\n]{0,500}?(?<![\w-])(on[a-zA-Z]+)\s*=", re.IGNORECASE)
+# Where a URL starts: a link destination, a reference definition, <scheme:...>, an attribute.
+_URL_START = re.compile(r"\]\(\s*<?|\]:\s*<?|<(?=[a-zA-Z&])|=\s*[\"']?")
+_SCRIPT_SCHEME = re.compile(r"(javascript|vbscript|livescript):|data:text/html")
+_BLANKS = "".join(map(chr, range(0x21)))
+_URL_NOISE = str.maketrans("", "", _BLANKS + "\\")  # browsers drop these from a URL's scheme
+_SCHEME_FIRST = set("jJvVlLdD&\\")
 _EMAIL = re.compile(
     r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}"
 )
 _PHONE = re.compile(
-    r"(?<![\w.+/-])"
-    r"(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){2,4}"  # +44 20 7946 0958
-    r"|\(\d{2,4}\)\s?\d{3,4}[\s.-]\d{3,4}"  # (555) 123-4567
-    r"|\d{3}[.-]\d{3}[.-]\d{4}"  # 555-123-4567
-    r"|0\d{1,4}[\s.-]\d{3,4}[\s.-]\d{3,4})"  # 020 7946 0958
-    r"(?![\w-])"
+    r"(?<![\w.+/,-])(?<!\d[ .])(?:"  # not part of a longer number, such as 12 000 000 000
+    r"\+\d{1,3}(?:[ .-]?\(\d{1,4}\)[ .-]?\d{1,8})?(?:[ .-]\d{1,8}){1,6}"  # +44 20 7946 0958
+    r"|\+\d{7,15}"  # +4915123456789
+    r"|\(\d{2,5}\)[ .-]?\d{2,5}(?:[ .-]\d{2,5}){1,3}"  # (555) 123-4567, (02) 9876 5432
+    r"|(?:1[ .-])?\d{3}[ .-]\d{3}[ .-]\d{4}"  # 555-123-4567, 1-800-555-0199
+    r"|0[1-9]\d{0,3}(?:[ .-]\d{2,8}){1,4}"  # 020 7946 0958, 01 23 45 67 89, 030 12345678
+    r")(?![\w-]|[.,]\d)"
 )
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1")
+_FENCE_OPEN = re.compile(  # Python-Markdown's fenced_code opening line
+    r"(`{3,}|~{3,}) *(?:\{[^\n]*\}|\.?[\w#.+-]* *(?:hl_lines=([\"']).*?\2 *)?)"
+)
+_HTML_LINE = re.compile(r" {0,3}<([a-zA-Z][a-zA-Z0-9-]*)")
+_BACKTICKS = re.compile(r"`+")
+# Python-Markdown's BACKTICK_RE: an even run of backslashes, or a code span.
+_CODE_SPAN = re.compile(r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)(`+)(.+?)(?<!`)\2(?!`))")
 
 
 def unsafe_markup(body: str) -> list[Finding]:
     """Script-like markup outside code: tags that run code, event attributes, script URLs."""
     text = _mask_code(body)
-    findings = []
-    for match in _TAG.finditer(text):
-        tag = match.group(1).lower()
-        findings.append(_at(text, match.start(), (
-            f"<{tag}> would run in every reader's browser; describe it in words, "
-            "or put it in `backticks` to show it as code")))  # fmt: skip
-    for match in _EVENT.finditer(text):
-        findings.append(_at(text, match.start(1), (
-            f"the '{match.group(1)}=' attribute runs script in readers' browsers; "
-            "remove it, or put the HTML in `backticks`")))  # fmt: skip
-    for match in _ATTR_LIST.finditer(text):
-        findings.append(_at(text, match.start(1), (
-            f"the attribute list sets '{match.group(1)}=', which runs script in readers' "
-            "browsers; remove it")))  # fmt: skip
-    for match in _URL.finditer(text):
-        scheme = match.group(0).split(":")[0].strip().lower()
-        message = f"a {scheme}: URL runs code when clicked; link to an https:// address instead"
-        findings.append(_at(text, match.start(), message))
+    findings = [_at(text, m.start(), _tag_message(m.group(1))) for m in _TAG.finditer(text)]
+    findings += [
+        _at(text, m.start(1), (
+            f"the '{m.group(1)}=' attribute runs script in readers' browsers; "
+            "remove it, or put the HTML in `backticks` to show it as code"))
+        for m in _EVENT.finditer(text)
+    ]  # fmt: skip
+    findings += [
+        _at(text, m.start(1), (
+            f"the attribute list sets '{m.group(1)}=', which runs script in readers' "
+            "browsers; remove it"))
+        for m in _ATTR_LIST.finditer(text)
+    ]  # fmt: skip
+    findings += [
+        _at(text, start, (
+            f"a {scheme}: link runs code when clicked; link to an https:// address instead"))
+        for start, scheme in _script_urls(text)
+    ]  # fmt: skip
     return sorted(findings, key=lambda f: (f.line, f.column))
+
+
+def _tag_message(tag: str) -> str:
+    return (
+        f"<{tag.lower()}> would run or load code in every reader's browser; describe it in "
+        "words, or put it in `backticks` to show it as code"
+    )
+
+
+def _script_urls(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, scheme) of each URL that runs script, however it is spelled or entity-encoded."""
+    for match in _URL_START.finditer(text):
+        start = match.end()
+        raw = text[start : start + 400]  # room for zero-padded entities: &#0000106;
+        if raw.lstrip(_BLANKS)[:1] not in _SCHEME_FIRST:
+            continue
+        head = html.unescape(raw).translate(_URL_NOISE)[:40].lower()
+        scheme = _SCRIPT_SCHEME.match(head)
+        if scheme:
+            yield start, (scheme.group(1) or "data")
 
 
 def personal_data(body: str) -> list[Finding]:
     """E-mail addresses and phone numbers anywhere in the body, code included."""
     findings = [
-        _at(
-            body,
-            m.start(),
-            (
-                f"e-mail address '{_redact(m.group(0))}' is personal data; remove it and name "
-                "the customer by handle in 'customers:'"
-            ),
-        )
-        for m in _EMAIL.finditer(body)
-    ]
-    for match in _PHONE.finditer(body):
-        if 9 <= sum(c.isdigit() for c in match.group(0)) <= 15:
-            findings.append(_at(body, match.start(), (
-                "a phone number is personal data; remove it and name the customer by "
-                "handle in 'customers:'")))  # fmt: skip
+        _at(body, m.start(), (
+            f"e-mail address '{_redact(m.group(0))}' is personal data; remove it and name "
+            "the customer by handle in 'customers:'"))
+        for m in _emails(body)
+    ]  # fmt: skip
+    findings += [
+        _at(body, m.start(), (
+            f"phone number '{_redact_phone(m.group(0))}' is personal data; remove it and "
+            "name the customer by handle in 'customers:'"))
+        for m in _PHONE.finditer(body)
+        if 9 <= sum(c.isdigit() for c in m.group(0)) <= 15
+    ]  # fmt: skip
     return sorted(findings, key=lambda f: (f.line, f.column))
+
+
+def _emails(body: str) -> Iterator[re.Match[str]]:
+    """E-mail matches, looked for only around an '@' (a regex scan of a 1 MB body is slow)."""
+    position = 0
+    while (at := body.find("@", position)) >= 0:
+        match = _EMAIL.search(body, max(position, at - 64), at + 280)
+        if match and match.start() < at < match.end():
+            yield match
+            position = match.end()
+        else:
+            position = at + 1
 
 
 def _redact(email: str) -> str:
     local, _, domain = email.partition("@")
     return f"{local[:1]}***@{domain}"
+
+
+def _redact_phone(phone: str) -> str:
+    return phone[:4] + "".join("*" if c.isdigit() else c for c in phone[4:])
 
 
 def _at(text: str, offset: int, message: str) -> Finding:
@@ -94,35 +149,119 @@ def _at(text: str, offset: int, message: str) -> Finding:
 def _mask_code(body: str) -> str:
     """The body with fenced code and code spans blanked out, keeping every offset in place."""
     lines = body.split("\n")
-    fence: str | None = None
+    in_code = _fenced_lines(lines)
+    raw_html = _raw_html_lines(lines, in_code)
+    spans = _code_spans(lines, in_code)
     for i, line in enumerate(lines):
-        opening = _FENCE.match(line)
-        if fence is None and opening:
-            fence = opening.group(1)[0] * 3
+        if in_code[i]:
             lines[i] = " " * len(line)
-        elif fence is not None:
-            if line.strip().startswith(fence):
-                fence = None
-            lines[i] = " " * len(line)
-        else:
-            lines[i] = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        elif not raw_html[i]:
+            lines[i] = _blank(line, spans[i] or ())
     return "\n".join(lines)
+
+
+def _blank(line: str, spans: Iterable[tuple[int, int]]) -> str:
+    for start, end in spans:
+        line = line[:start] + " " * (end - start) + line[end:]
+    return line
+
+
+def _fenced_lines(lines: list[str]) -> list[bool]:
+    """Which lines belong to a closed fenced code block (fences included)."""
+    in_code = [False] * len(lines)
+    i = 0
+    while i < len(lines):
+        opening = _FENCE_OPEN.fullmatch(lines[i])
+        close = _closing_fence(lines, i + 1, opening.group(1)) if opening else None
+        if close is None:
+            i += 1
+            continue
+        in_code[i : close + 1] = [True] * (close + 1 - i)
+        i = close + 1
+    return in_code
+
+
+def _closing_fence(lines: list[str], start: int, fence: str) -> int | None:
+    for j in range(start, len(lines)):
+        if lines[j].rstrip(" ") == fence:
+            return j
+    return None
+
+
+def _raw_html_lines(lines: list[str], in_code: list[bool]) -> list[bool]:
+    """Lines that may be raw HTML, where backticks are not code: from a line that starts with
+    a tag to the line that closes it, or to the end if none does."""
+    raw = [False] * len(lines)
+    i = 0
+    while i < len(lines):
+        tag = None if in_code[i] else _HTML_LINE.match(lines[i])
+        if tag is None:
+            i += 1
+            continue
+        closing = f"</{tag.group(1).lower()}"
+        end = next((j for j in range(i, len(lines)) if closing in lines[j].lower()), len(lines))
+        raw[i : end + 1] = [True] * (min(end + 1, len(lines)) - i)
+        i = end + 1
+    return raw
+
+
+def _code_spans(lines: list[str], in_code: list[bool]) -> list[list[tuple[int, int]] | None]:
+    """Each line's code spans, or None where they may not be code.
+
+    Python-Markdown pairs backticks across the lines of a paragraph (and a list item or a
+    table cell may cut it short), so a line's spans count only when every line with
+    backticks in its paragraph pairs all of them within itself.
+    """
+    spans = [None if in_code[i] else _own_spans(line) for i, line in enumerate(lines)]
+    for paragraph in _paragraphs(lines, in_code):
+        if any(spans[i] is None for i in paragraph):
+            for i in paragraph:
+                spans[i] = None
+    return spans
+
+
+def _paragraphs(lines: list[str], in_code: list[bool]) -> Iterator[list[int]]:
+    paragraph: list[int] = []
+    for i, line in enumerate(lines):
+        if in_code[i] or not line.strip():
+            yield paragraph
+            paragraph = []
+        else:
+            paragraph.append(i)
+    yield paragraph
+
+
+def _own_spans(line: str) -> list[tuple[int, int]] | None:
+    """The line's code spans if it pairs every backtick run, whole, within itself."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    if not runs:
+        return []
+    if len(runs) > 16 or len(line) > 5000 or any(end - start > 8 for start, end in runs):
+        return None  # pairing them the way Python-Markdown does could take too long
+    matches = [m for m in _CODE_SPAN.finditer(line) if m.group(2)]
+    whole = all((m.start(), m.start() + len(m.group(2))) in runs for m in matches)
+    spans = [(m.start(), m.end()) for m in matches]
+    covered = all(any(a <= start and end <= b for a, b in spans) for start, end in runs)
+    return spans if whole and covered else None
 
 
 _RAW_TAG = re.compile(r"<(?=[A-Za-z/!?])(?!(?:https?|mailto):)")
 
 
 def neutralize(body: str) -> str:
-    """The body with raw HTML shown as text and script URLs disarmed, code left as it is.
+    """The body with raw HTML shown as text and script links disarmed, code left as it is.
 
     The checker already refuses unsafe markup; this is the second wall, so that no note's
     markup runs in a reader's browser even if a check is ever bypassed.
     """
-    if "<" not in body and "{" not in body:
-        return _URL.sub(lambda m: "blocked-" + m.group(0).replace(":", "-"), body)
     masked = _mask_code(body)
+    disarm = {start for start, _ in _script_urls(masked)}
+    if not disarm and "<" not in body and "{" not in body:
+        return body
     out = []
     for i, char in enumerate(body):
+        if i in disarm:
+            out.append("#")  # the link becomes a harmless in-page anchor
         if masked[i] != char:  # inside code: keep verbatim
             out.append(char)
         elif char == "<" and _RAW_TAG.match(body, i):
@@ -131,4 +270,4 @@ def neutralize(body: str) -> str:
             out.append("\\{")
         else:
             out.append(char)
-    return _URL.sub(lambda m: "blocked-" + m.group(0).replace(":", "-"), "".join(out))
+    return "".join(out)

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 DEFAULT_SOURCES = (
@@ -95,9 +95,31 @@ def settings_from_mapping(raw: dict[str, Any] | None) -> Settings:
             values[key] = _coerce(key, value, known[key].default)
         except ValueError as exc:
             errors.append(f"insights: option '{key}': {exc}")
-    if errors:
+    settings = Settings(**values) if not errors else None
+    errors += _inconsistencies(settings) if settings else []
+    if errors or settings is None:
         raise SettingsError("\n".join(errors))
-    return Settings(**values)
+    return settings
+
+
+def _inconsistencies(settings: Settings) -> list[str]:
+    """Options that are each well-typed but make no sense, alone or together."""
+    errors = [
+        f"insights: option '{key}': give at least one value"
+        for key in ("sources", "confidence_levels")
+        if not getattr(settings, key)
+    ]
+    if settings.confidence_levels and settings.default_confidence not in settings.confidence_levels:
+        errors.append(
+            f"insights: option 'default_confidence': '{settings.default_confidence}' is not one "
+            f"of confidence_levels ({', '.join(settings.confidence_levels)})"
+        )
+    for key in ("notes_dir", "areas_file"):
+        path = PurePosixPath(getattr(settings, key))
+        if path.is_absolute() or ".." in path.parts:
+            errors.append(f"insights: option '{key}': give a path inside the wiki, "
+                          "relative to mkdocs.yml")  # fmt: skip
+    return errors
 
 
 def _coerce(key: str, value: Any, default: Any) -> Any:
