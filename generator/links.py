@@ -1,0 +1,44 @@
+"""Links between notes: backlinks from `related:`, and the related list each insight page shows.
+
+Pure functions of the notes; the similar notes come from anything with a `related(id, limit)`
+method (`generator.similar.SimilarNotes`, or the search index's more-like-this).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from generator.model import Note
+
+
+class FindsRelated(Protocol):
+    """Something that can name the notes most like a given one."""
+
+    def related(self, note_id: str, limit: int = 5) -> list[str]: ...
+
+
+def backlinks(notes: Sequence[Note]) -> dict[str, tuple[str, ...]]:
+    """Each note id mapped to the ids of the notes whose `related:` names it, newest first."""
+    found: dict[str, list[Note]] = {}
+    for note in notes:
+        for other in dict.fromkeys(note.related):
+            if other != note.id:
+                found.setdefault(other, []).append(note)
+    return {
+        key: tuple(n.id for n in sorted(linking, key=lambda n: (-n.date.toordinal(), n.id)))
+        for key, linking in sorted(found.items())
+    }
+
+
+def related_for(note: Note, similar: FindsRelated | None, limit: int = 5) -> list[str]:
+    """The note's explicit `related:` ids first, then similar notes up to `limit` in all.
+
+    Explicit links are always kept, even beyond `limit`; no id repeats, and never the note itself.
+    """
+    ids = [i for i in dict.fromkeys(note.related) if i != note.id]
+    if similar is not None and len(ids) < limit:
+        for other in similar.related(note.id, limit + len(ids) + 1):
+            if other != note.id and other not in ids and len(ids) < limit:
+                ids.append(other)
+    return ids
