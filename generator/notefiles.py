@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.model import Problem
-from generator.settings import Settings
+from generator.settings import Settings, SettingsError
 
 NOT_NOTES = {"index.md", "readme.md"}
+MARKDOWN_LIKE = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,10 @@ def find_note_files(root: Path, settings: Settings) -> list[NoteFile]:
     """
     walk = _Walk(root, root / settings.notes_dir)
     if not walk.base.is_dir():
-        return walk.found
+        raise SettingsError(
+            f"the notes folder '{settings.notes_dir}' does not exist; create it, "
+            "or set the plugin's notes_dir option"
+        )
     if walk.outside(walk.base):
         return [walk.link_problem(walk.base, "folder")]
     for folder, dirs, files in os.walk(walk.base, followlinks=True, onerror=walk.unreadable):
@@ -62,8 +66,12 @@ class _Walk:
         self.seen.add(real)
         dirs[:] = [d for d in sorted(dirs) if self.walk_into(here / d)]
         for name in sorted(files):
-            if name.endswith(".md") and not name.startswith(".") and name.lower() not in NOT_NOTES:
+            if name.startswith(".") or name.lower() in NOT_NOTES:
+                continue
+            if name.endswith(".md"):
                 self.found.append(self.note_file(here / name))
+            elif name.lower().endswith(MARKDOWN_LIKE):
+                self.found.append(self.misnamed(here / name))
 
     def walk_into(self, folder: Path) -> bool:
         if folder.name.startswith(("_", ".")):
@@ -80,6 +88,12 @@ class _Walk:
         if path.is_symlink() and self.outside(path):
             return self.link_problem(path, "note")
         return NoteFile(self.rel(path), path)
+
+    def misnamed(self, path: Path) -> NoteFile:
+        rel = self.rel(path)
+        fixed = path.name.rsplit(".", 1)[0] + ".md"
+        msg = f"only files ending in '.md' are read as notes; rename it to '{fixed}'"
+        return NoteFile(rel, path, Problem(rel, 1, 1, "error", "not-a-note", msg))
 
     def outside(self, path: Path) -> bool:
         target = _resolve(path)

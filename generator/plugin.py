@@ -90,13 +90,10 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Drop the note sources from the docs folder and add the generated pages and assets."""
-        notes_dir = self.built.settings.notes_dir.strip("/")
+        """Drop the notes folder's sources (keeping its images) and add the generated files."""
         docs_dir = Path(config.docs_dir).resolve()
-        skip = {self.built.settings.areas_file}
         for file in list(files):
-            rel = (docs_dir / file.src_uri).relative_to(self.built.root).as_posix()
-            if rel in skip or (rel.startswith(notes_dir + "/") and file.src_uri.endswith(".md")):
+            if not self.built.publishes(docs_dir / file.src_uri):
                 files.remove(file)
         in_nav = self.built.nav_paths
         for path, content in self.built.files():

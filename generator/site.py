@@ -22,6 +22,7 @@ from generator.settings import Settings, resolve_as_of
 from generator.summary import summarize
 
 ASSETS = "assets/insights"
+NOTE_ATTACHMENTS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".pdf", ".csv"}
 ASSET_DIR = Path(__file__).parent / "assets"
 
 
@@ -50,6 +51,21 @@ class BuiltSite:
     def javascript(self) -> list[str]:
         """Scripts to add to every page."""
         return [f"{ASSETS}/{name}" for name in _asset_names() if name.endswith(".js")]
+
+    def publishes(self, path: Path) -> bool:
+        """Whether a file MkDocs found may be published as it is.
+
+        From the notes folder only images and documents that notes link to are: a note's own
+        Markdown is published through its generated page, and any other file there (HTML,
+        SVG, scripts, the registry) could carry markup that no check has looked at.
+        """
+        notes = (self.root / self.settings.notes_dir).resolve()
+        registry = (self.root / self.settings.areas_file).resolve()
+        if path == registry:
+            return False
+        if not path.is_relative_to(notes):
+            return True
+        return path.suffix.lower() in NOTE_ATTACHMENTS
 
     def files(self) -> Iterator[tuple[str, str | bytes]]:
         """Every generated file as (path, content): pages, the feed and the assets."""
