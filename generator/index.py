@@ -136,36 +136,69 @@ def document(note: Note) -> dict[str, Any]:
 
 
 def open_index(
-    folder: Path,
-    notes: Sequence[Note],
-    stamp: dict[str, Any] | None = None,
-    timeout: float = 30.0,
-    procs: int = 1,
+    folder: Path, notes: Sequence[Note], stamp: dict[str, Any] | None = None, timeout: float = 30.0
 ) -> InsightIndex:
     """Open the index in `folder`, first bringing it up to date with exactly these notes.
 
     Only added, changed and removed notes are written. `stamp` is recorded with the resulting
     generation of the index (see `open_existing`). If two notes share an id, the first wins.
+    An index that cannot be read (damaged or half-deleted files) is rebuilt.
     """
     storage = _storage(folder)
-    ix = _open_or_create(storage, folder, timeout)
     wanted = _wanted(notes)
-    with ix.reader() as reader:
-        generation = reader.generation()
-        stale = _diff(_manifest(reader), wanted)
-    if any(stale):
-        generation = _update(ix, folder, wanted, timeout, procs)
+    for attempt in range(3):
+        try:
+            ix, generation = _sync(storage, folder, wanted, timeout)
+            break
+        except IndexBusy:
+            raise
+        except Exception:  # a writer's clean-up raced our read, or the files are damaged
+            if attempt == 2:
+                raise
+            if attempt == 1:
+                _reset(storage, folder, timeout)
     _write_state(folder, generation, stamp or {})
     return InsightIndex(ix, folder, stamp or {})
 
 
+def _sync(
+    storage: Any, folder: Path, wanted: dict[str, tuple[str, Note]], timeout: float
+) -> tuple[Any, int]:
+    """The index, updated to the wanted notes if it differs, and its generation."""
+    ix = _open_or_create(storage, folder, timeout)
+    with ix.reader() as reader:
+        generation = reader.generation()
+        stale = any(_diff(_manifest(reader), wanted))
+    if stale:
+        generation = _update(ix, folder, wanted, timeout)
+    return ix, generation
+
+
+def _reset(storage: Any, folder: Path, timeout: float) -> None:
+    """Delete this version's index files (not its locks) under the write lock; start empty."""
+    with _locked(storage, f"{INDEX_NAME}_WRITELOCK", folder, timeout):
+        for path in folder.iterdir():
+            ours = path.name.lstrip("_").startswith((f"{INDEX_NAME}_", f"{INDEX_NAME}."))
+            if ours and not path.name.endswith(("_WRITELOCK", "_CREATE")):
+                path.unlink(missing_ok=True)
+        storage.create_index(schema(), indexname=INDEX_NAME)
+
+
 def open_existing(folder: Path) -> InsightIndex | None:
-    """The index in `folder` as it is, with the stamp its last update recorded (else {})."""
+    """The index in `folder` as it is, with the stamp its last update recorded (else {}).
+
+    None if there is no readable index of this schema version.
+    """
     storage = _storage(folder, create=False)
-    if storage is None or not storage.index_exists(INDEX_NAME):
+    try:
+        if storage is None or not storage.index_exists(INDEX_NAME):
+            return None
+        ix = storage.open_index(INDEX_NAME)
+        opened = InsightIndex(ix, folder, _read_state(folder, ix.latest_generation()))
+        opened._open_searcher()  # opens every segment: damaged files fail here, not mid-search
+        return opened
+    except Exception:  # damaged files: `open_index` will rebuild them
         return None
-    ix = storage.open_index(INDEX_NAME)
-    return InsightIndex(ix, folder, _read_state(folder, ix.latest_generation()))
 
 
 def _storage(folder: Path, create: bool = True) -> Any:
@@ -244,12 +277,11 @@ def _diff(
     return changed, removed
 
 
-def _update(
-    ix: Any, folder: Path, wanted: dict[str, tuple[str, Note]], timeout: float, procs: int
-) -> int:
+def _update(ix: Any, folder: Path, wanted: dict[str, tuple[str, Note]], timeout: float) -> int:
     """Write the changes under the index's write lock; return the new generation."""
     try:
-        writer = ix.writer(timeout=timeout, delay=0.05, **_procs(procs))
+        # All postings in memory up to 512 MB: at 10,000 notes, spilling to disk doubles the time.
+        writer = ix.writer(timeout=timeout, delay=0.05, limitmb=512)
     except LockError:
         raise IndexBusy(_busy(folder, timeout)) from None
     try:
@@ -270,16 +302,12 @@ def _update(
         writer.cancel()
         raise
     writer.commit(optimize=_should_merge(len(wanted), deleted))
-    return int(writer.generation) if procs <= 1 else int(ix.latest_generation())
+    return int(writer.generation)
 
 
 def _should_merge(live: int, deleted: int) -> bool:
     """Merge into one segment when cheap or overdue: deleted documents still sway the scores."""
     return deleted > 0 and (live <= MERGE_ALWAYS_BELOW or deleted > live * MERGE_SHARE)
-
-
-def _procs(procs: int) -> dict[str, Any]:
-    return {"procs": procs, "limitmb": 512} if procs > 1 else {"limitmb": 512}
 
 
 def _write_state(folder: Path, generation: int, stamp: dict[str, Any]) -> None:
@@ -324,21 +352,21 @@ class InsightIndex:
             self._searcher.close()
             self._searcher = None
 
-    def _open(self) -> Any:
+    def _open_searcher(self) -> Any:
         if self._searcher is None:
             self._searcher = self._ix.searcher(weighting=scoring.BM25F())
         return self._searcher
 
     def manifest(self) -> dict[str, str]:
         """Each indexed note's id mapped to its hash (see `note_hash`)."""
-        return _manifest(self._open().reader())
+        return _manifest(self._open_searcher().reader())
 
     def search(
         self, query: str, filters: SearchFilters | None = None, limit: int = 10
     ) -> SearchResult:
         """The best `limit` notes for a query in Whoosh's language, within the filters."""
         parsed = parse_query(query, self._ix.schema)
-        searcher = self._open()
+        searcher = self._open_searcher()
         flt = filter_query(filters or SearchFilters())
         results = searcher.search(
             parsed, limit=max(limit, 1), filter=flt, terms=True, sortedby=RANKING
@@ -353,7 +381,7 @@ class InsightIndex:
 
     def related(self, note_id: str, limit: int = 5) -> list[str]:
         """Ids of the notes most like this one (more-like-this over body and tags), best first."""
-        searcher = self._open()
+        searcher = self._open_searcher()
         docnum = searcher.document_number(id=note_id)
         if docnum is None:
             return []
