@@ -42,3 +42,11 @@ def related_for(note: Note, similar: FindsRelated | None, limit: int = 5) -> lis
             if other != note.id and other not in ids and len(ids) < limit:
                 ids.append(other)
     return ids
+
+
+def related_map(notes: Sequence[Note], limit: int = 5) -> dict[str, tuple[str, ...]]:
+    """Every note's related ids for its page: explicit links first, then the most similar."""
+    from generator.similar import SimilarNotes
+
+    similar = SimilarNotes(notes)
+    return {note.id: tuple(related_for(note, similar, limit)) for note in notes}

@@ -8,17 +8,21 @@ second rather than the hours that all 50 million pairs would.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain
+from operator import itemgetter
 
 from generator.model import NearDuplicate, Note, Problem
 
 SIGNATURE = 12  # a note's most distinctive terms, through which it meets other notes
-CANDIDATES = 4  # times `limit`: how many top sharers `related` ranks by weight
+CANDIDATES = 3  # times `limit`: how many top sharers `related` ranks by similarity
+HEAD = 40  # terms of each vector that rank related notes
+MIN_RELATED = 0.05  # less similar notes are not worth a reader's click
 MIN_SHARED = 3  # signature terms two notes must share before their full vectors are compared
 COMMON = 0.05  # terms in more than this share of notes are too common to find candidates by
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -87,27 +91,31 @@ class SimilarNotes:
     def related(self, note_id: str, limit: int = 5) -> list[str]:
         """Ids of the notes most like this one (by words and tags), best first.
 
-        The notes sharing the most signature terms are ranked by their signatures' dot product.
+        The notes sharing the most signature terms are ranked by the similarity of their HEAD
+        heaviest terms; those below MIN_RELATED are left out, so there may be fewer than `limit`.
         """
         row = self._row.get(note_id)
         if row is None:
             return []
-        shared = self._shared(row)
-        picked = [other for other, _ in shared.most_common(limit * CANDIDATES)]
-        scores = {other: self._dot(row, other) for other in picked}
-        best = sorted(picked, key=lambda o: (-round(scores[o], 9), o))
-        return [self.notes[o].id for o in best if self.notes[o].id != note_id][:limit]
+        heads = self._heads
+        mine = heads[row]
+        scores = {
+            other: sum(mine[t] * heads[other][t] for t in mine.keys() & heads[other].keys())
+            for other, _ in self._shared(row).most_common(limit * CANDIDATES)
+        }
+        best = sorted(scores, key=lambda o: (-round(scores[o], 9), o))
+        ids = [self.notes[o].id for o in best if scores[o] >= MIN_RELATED]
+        return [i for i in ids if i != note_id][:limit]
 
-    def _dot(self, row: int, other: int) -> float:
-        theirs = self.signatures[other]
-        return sum(w * theirs.get(t, 0.0) for t, w in self.signatures[row].items())
+    @cached_property
+    def _heads(self) -> list[dict[str, float]]:
+        """Each vector's HEAD heaviest terms: most of its length, a fraction of its size."""
+        return [dict(heapq.nlargest(HEAD, v.items(), key=itemgetter(1))) for v in self.vectors]
 
     def similarity(self, first: int, second: int) -> float:
         """The cosine similarity of two notes' full vectors (rows of `self.notes`), 0 to 1."""
         a, b = self.vectors[first], self.vectors[second]
-        if len(a) > len(b):
-            a, b = b, a
-        return min(1.0, sum(weight * b.get(term, 0.0) for term, weight in a.items()))
+        return min(1.0, sum(a[term] * b[term] for term in a.keys() & b.keys()))
 
     def near_duplicates(
         self, threshold: float, paths: Collection[str] | None = None

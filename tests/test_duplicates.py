@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.links import backlinks, related_for
+from generator.links import backlinks, related_for, related_map
 from generator.model import Note
 from generator.project import load_project_wiki, open_project
 from generator.settings import Settings
@@ -154,3 +154,12 @@ def test_backlinks_list_the_notes_that_name_a_note() -> None:
         note("target", "", related=("target",)),
     ]
     assert backlinks(notes) == {"old": ("new",), "target": ("new", "old")}
+
+
+def test_related_map_gives_every_note_its_list(fixture_notes: tuple[Note, ...]) -> None:
+    found = related_map(fixture_notes)
+    assert set(found) == {n.id for n in fixture_notes}
+    timezone = "2026-08-03-scheduled-reports-wrong-timezone"
+    assert found[timezone][0] == "2026-06-28-sso-setup-hidden"  # its explicit related: link
+    first, second = (Path(p).stem for p in PAIR)
+    assert found[first][0] == second
