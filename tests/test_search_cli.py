@@ -150,3 +150,11 @@ def test_notes_with_errors_are_left_out_with_a_warning(wiki: Path) -> None:
     assert "warning: 1 note has errors and is left out of the search" in result.stderr
     assert "broken" not in result.stdout
     assert len(json.loads(result.stdout)) == 2
+
+
+def test_an_unwritable_index_folder_is_a_clear_error(wiki: Path) -> None:
+    (wiki / ".cache").write_text("a file where the folder should be")
+    result = run(wiki, "sso")
+    assert result.exit_code == 1
+    assert "cannot use the search index in " in result.stderr
+    assert "point cache_dir at a folder you can write to" in result.stderr
