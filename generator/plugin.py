@@ -93,7 +93,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         """Drop the notes folder's sources (keeping its images) and add the generated files."""
         docs_dir = Path(config.docs_dir).resolve()
         for file in list(files):
-            if not self.built.publishes(docs_dir / file.src_uri):
+            if not self.built.publishes(Path(file.abs_src_path or docs_dir / file.src_uri)):
                 files.remove(file)
         in_nav = self.built.nav_paths
         for path, content in self.built.files():

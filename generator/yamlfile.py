@@ -9,6 +9,7 @@ duplicate keys, which PyYAML would silently collapse.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -124,10 +125,9 @@ def _compose(text: str) -> Any:
     the checked Python composer, which says exactly where the problem is.
     """
     if _FAST and len(text) < 16_384 and not _NODE_PROPERTY.search(text):
-        try:
+        node: Any = _RETRY
+        with contextlib.suppress(Exception):  # any error: the checked path reports it exactly
             node = yaml.compose(text, Loader=yaml.CSafeLoader)
-        except Exception:  # any error: the checked path below reports it precisely
-            node = _RETRY
         if node is None or (node is not _RETRY and _plain_tree(node)):
             return node
     return _compose_checked(text)
