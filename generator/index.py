@@ -70,7 +70,7 @@ class IndexBusy(RuntimeError):
 _ANALYZER = analysis.StemmingAnalyzer()
 
 
-def schema() -> fields.Schema:
+def _schema() -> fields.Schema:
     """The index's fields: text with stemming, exact-match keywords, the date, a content hash."""
 
     def text(boost: float = 1.0, stored: bool = False) -> fields.TEXT:
@@ -181,7 +181,7 @@ def _reset(storage: Any, folder: Path, timeout: float) -> None:
             ours = path.name.lstrip("_").startswith((f"{INDEX_NAME}_", f"{INDEX_NAME}."))
             if ours and not path.name.endswith(("_WRITELOCK", "_CREATE")):
                 path.unlink(missing_ok=True)
-        storage.create_index(schema(), indexname=INDEX_NAME)
+        storage.create_index(_schema(), indexname=INDEX_NAME)
 
 
 def open_existing(folder: Path) -> InsightIndex | None:
@@ -215,7 +215,7 @@ def _open_or_create(storage: Any, folder: Path, timeout: float) -> Any:
     with _locked(storage, f"{INDEX_NAME}_CREATE", folder, timeout):
         if not storage.index_exists(INDEX_NAME):
             _remove_other_versions(folder)
-            storage.create_index(schema(), indexname=INDEX_NAME)
+            storage.create_index(_schema(), indexname=INDEX_NAME)
     return storage.open_index(INDEX_NAME)
 
 
@@ -365,9 +365,9 @@ class InsightIndex:
         self, query: str, filters: SearchFilters | None = None, limit: int = 10
     ) -> SearchResult:
         """The best `limit` notes for a query in Whoosh's language, within the filters."""
-        parsed = parse_query(query, self._ix.schema)
+        parsed = _parse_query(query, self._ix.schema)
         searcher = self._open_searcher()
-        flt = filter_query(filters or SearchFilters())
+        flt = _filter_query(filters or SearchFilters())
         results = searcher.search(
             parsed, limit=max(limit, 1), filter=flt, terms=True, sortedby=RANKING
         )
@@ -396,12 +396,12 @@ class InsightIndex:
         return [hit["id"] for hit in found]
 
 
-def parse_query(text: str, index_schema: Any = None) -> Any:
+def _parse_query(text: str, index_schema: Any = None) -> Any:
     """Parse Whoosh's query language, with `tag:` and `customer:` as field names; QueryError."""
     _check_fields(text)
     if text.strip() in ("", "*"):
         return wq.Every()
-    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), index_schema or schema())
+    parser = qparser.MultifieldParser(list(DEFAULT_FIELDS), index_schema or _schema())
     parser.add_plugin(qparser.FieldAliasPlugin({"tags": ["tag"], "customers": ["customer"]}))
     try:
         parsed = parser.parse(text)
@@ -444,7 +444,7 @@ def _walk(node: Any) -> Iterator[Any]:
         yield from _walk(child)
 
 
-def filter_query(filters: SearchFilters) -> Any:
+def _filter_query(filters: SearchFilters) -> Any:
     """A Whoosh filter: any value within a field, every field given; None if no filters."""
     parts: list[Any] = []
     for field, values in (("area", filters.areas), ("tags", filters.tags),
