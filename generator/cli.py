@@ -103,7 +103,12 @@ def check(
         wanted = relative_paths(project, paths)
         files = find_note_files(project.root, project.settings)
         wiki = load_project_wiki(project, day, files)
-    problems = sorted(select(wiki.problems, wanted))
+    from generator.similar import duplicate_problems
+
+    checked_notes = {n.path for n in select(wiki.notes, wanted)} if wanted else None
+    threshold = project.settings.duplicate_threshold
+    duplicates = duplicate_problems(wiki.notes, threshold, checked_notes)
+    problems = sorted(select([*wiki.problems, *duplicates], wanted))
     checked = len(select(files, wanted)) if wanted else len(files)
     render = report.json_report if fmt == "json" else report.text_report
     click.echo(render(problems, checked), nl=False)
@@ -299,7 +304,8 @@ def new(
     areas, problems = load_areas(project.root, settings)
     if problems:
         raise ConfigProblem("\n".join(p.format() for p in problems))
-    title, area, source = _ask_missing(title, area, source, [a.slug for a in areas], settings)
+    slugs = [a.slug for a in areas]
+    title, area, source = _ask_missing(title, area, source, slugs, settings.sources)
     note = scaffold.NewNote(title, area, source, day or today, customers, tags, team,
                             user_name(project.root))  # fmt: skip
     try:
@@ -327,7 +333,11 @@ def _interactive() -> bool:
 
 
 def _ask_missing(
-    title: str | None, area: str | None, source: str | None, areas: list[str], settings: Any
+    title: str | None,
+    area: str | None,
+    source: str | None,
+    areas: list[str],
+    sources: tuple[str, ...],
 ) -> tuple[str, str, str]:
     """Prompt for a missing title, area or source in a terminal; elsewhere, fail saying which."""
     missing = [name for name, v in (("TITLE", title), ("--area", area), ("--source", source))
@@ -341,8 +351,8 @@ def _ask_missing(
     if not area:
         area = click.prompt("Area", type=click.Choice(areas))
     if not source:
-        default = "interview" if "interview" in settings.sources else None
-        source = click.prompt("Source", type=click.Choice(settings.sources), default=default)
+        default = "interview" if "interview" in sources else None
+        source = click.prompt("Source", type=click.Choice(sources), default=default)
     return str(title), str(area), str(source)
 
 
@@ -382,8 +392,8 @@ def init(directory: Path) -> None:
             target.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise click.ClickException(f"cannot write {target}: {exc.strerror}") from None
-    click.echo(f"Created a wiki in {directory}. Next: cd {directory}, edit insights/areas.yml, "
-               "then 'insights new' and 'insights serve'.")  # fmt: skip
+    click.echo(f"Created a wiki in {directory}. Next, there: list your areas in "
+               "insights/areas.yml, then run 'insights new' and 'insights serve'.")  # fmt: skip
 
 
 @main.command()
@@ -425,3 +435,127 @@ def review(
         click.echo(render(result), nl=False)
     if result.errors:
         sys.exit(1)
+
+
+# --- insights search ----------------------------------------------------------------------
+
+
+class SinceType(click.ParamType):
+    """A YYYY-MM-DD date, or Nd for the last N days (resolved against --as-of)."""
+
+    name = "DATE|Nd"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        from generator.search import parse_since
+
+        try:
+            parse_since(str(value), dt.date(2000, 1, 1))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        return str(value)
+
+
+def _many(name: str, what: str, metavar: str = "SLUG") -> Any:
+    return click.option(
+        f"--{name}", f"{name}s", multiple=True, metavar=metavar,
+        help=f"Only notes with this {what} (repeat for any of several).",
+    )  # fmt: skip
+
+
+@main.command()
+@click.argument("query")
+@_many("area", "area")
+@_many("tag", "tag")
+@_many("source", "source")
+@_many("customer", "customer")
+@_many("team", "team", "NAME")
+@click.option(
+    "--since",
+    type=SinceType(),
+    metavar="DATE|Nd",
+    help="Only notes heard on or after this day, or in the last N days (30d: the as-of day "
+    "and 29 before).",
+)
+@click.option("--until", type=DATE, help="Only notes heard on or before this day.")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True,
+              metavar="N", help="Show at most N notes, best first.")  # fmt: skip
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="text: title, area, date, path and a snippet; json: a list of objects for tools.",
+)  # fmt: skip
+@as_of_option
+@config_option
+def search(
+    query: str,
+    areas: tuple[str, ...],
+    tags: tuple[str, ...],
+    sources: tuple[str, ...],
+    customers: tuple[str, ...],
+    teams: tuple[str, ...],
+    since: str | None,
+    until: dt.date | None,
+    limit: int,
+    fmt: str,
+    as_of: dt.date | None,
+    config_file: Path | None,
+) -> None:
+    """Search the notes: words, "phrases", AND/OR/NOT and fields.
+
+    QUERY uses Whoosh's query language: words (sso setup finds notes with both), "exact
+    phrases", OR, NOT, a trailing * (invoic*), and fields: area:billing, tag:sso,
+    customer:contoso, source:interview, team:, author:, confidence:high, title:, and
+    date:2026-06 or date:[2026-06-01 to]. "*" alone matches every note. Title matches rank
+    first. The search index lives in cache_dir and is brought up to date first. Exits 2 for
+    a query it cannot read.
+    """
+    from generator.index import IndexBusy, QueryError
+    from generator.model import SearchFilters
+    from generator.search import parse_since, search_project
+
+    project = load_project(config_file)
+    with config_errors():
+        day = resolve_as_of(as_of, project.settings)
+        start = parse_since(since, day) if since else None
+        filters = SearchFilters(areas, tags, sources, customers, teams, start, until)
+        try:
+            found = search_project(project, day, query, filters, limit)
+        except QueryError as exc:
+            raise click.UsageError(str(exc)) from None
+        except IndexBusy as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            raise click.ClickException(
+                f"cannot use the search index in {exc.filename or project.settings.cache_dir}: "
+                f"{exc.strerror}; point cache_dir at a folder you can write to"
+            ) from None
+    if found.unindexed:
+        many = f"{found.unindexed} notes have errors and are"
+        notes = "1 note has errors and is" if found.unindexed == 1 else many
+        click.echo(f"warning: {notes} left out of the search; run 'insights check'", err=True)
+    _print_search(found.result, fmt)
+
+
+def _print_search(result: Any, fmt: str) -> None:
+    from generator.search import hits_json, no_match
+
+    if fmt == "json":
+        click.echo(hits_json(result))
+        if not result.hits:
+            click.echo(no_match(result), err=True)
+        return
+    for number, hit in enumerate(result.hits):
+        click.echo(("\n" if number else "") + click.style(hit.title, bold=True))
+        click.echo(f"  {hit.area} · {hit.date.isoformat()} · {hit.path}")
+        click.echo("  " + _highlighted(hit.snippet, hit.highlights))
+    if not result.hits:
+        click.echo(no_match(result))
+    elif result.total > len(result.hits):
+        click.echo(f"\n({len(result.hits)} of {result.total} matches; use --limit for more)")
+
+
+def _highlighted(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], click.style(text[start:end], fg="yellow", bold=True)]
+        last = end
+    return "".join([*out, text[last:]])

@@ -14,7 +14,9 @@ from typing import Any
 
 from generator import pages
 from generator.areas import load_areas
+from generator.browse import JSON_PATH, browse_json
 from generator.history import git_history
+from generator.links import backlinks, related_map
 from generator.model import Wiki
 from generator.notes import load_wiki
 from generator.project import RegistryError
@@ -72,6 +74,7 @@ class BuiltSite:
         for page in pages.build_pages(self.context):
             yield page.src_uri, page.markdown
         yield "feed.xml", pages.feed_xml(self.context, self.settings.site_url)
+        yield JSON_PATH, browse_json(self.wiki.notes, self.wiki.areas, self.settings)
         for name in _asset_names():
             yield f"{ASSETS}/{name}", (ASSET_DIR / name).read_bytes()
 
@@ -95,6 +98,8 @@ def compile_site(
         as_of=day,
         summary=summarize(wiki.notes, wiki.areas, day, settings),
         history=git_history(root, settings.notes_dir) if settings.git_history else {},
+        related=related_map(wiki.notes),
+        backlinks=backlinks(wiki.notes),
         overrides=overrides,
         site_name=site_name,
     )

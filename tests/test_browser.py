@@ -110,3 +110,26 @@ def test_a_title_carrying_html_is_shown_as_text(page: Any, site_url: str) -> Non
     assert page.locator("article img").count() == 0
     assert page.title().startswith("<img src=x")
     assert page.console_errors == []
+
+
+def test_browse_filters_by_area_and_tag_and_keeps_them_in_the_url(page: Any, site_url: str) -> None:
+    page.goto(site_url + "browse/")
+    items = page.locator(".insight-browser__item > a")
+    items.first.wait_for()
+    assert items.count() == 5
+    page.get_by_label("Area", exact=True).select_option("billing")
+    page.get_by_label("Tag", exact=True).select_option("invoices")
+    expected = [
+        "Finance teams reconcile invoices by hand because line items lack cost centres",
+        "Quarterly seat true-up invoices arrive without a breakdown",
+    ]
+    page.wait_for_function("document.querySelectorAll('.insight-browser__item').length === 2")
+    assert items.all_inner_texts() == expected
+    assert "area=billing" in page.url and "tag=invoices" in page.url
+    page.reload()
+    items.first.wait_for()
+    assert page.get_by_label("Area", exact=True).input_value() == "billing"
+    assert page.get_by_label("Tag", exact=True).input_value() == "invoices"
+    assert items.all_inner_texts() == expected
+    screenshot(page, "browse-desktop")
+    assert page.console_errors == []
