@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from generator import report
+from generator.model import Wiki
 from generator.notes import find_note_files, front_matter_schema
 from generator.project import Project, load_project_wiki, open_project, relative_paths, select
 from generator.settings import SettingsError, parse_date, resolve_as_of
@@ -153,9 +154,9 @@ def build(
     """
     from generator.plugin import BuildFailed, build_site
 
-    project, day = _checked_project(config_file, as_of)
+    project, day, wiki = _checked_project(config_file, as_of)
     try:
-        build_site(project.config_file, day, site_dir, strict)
+        build_site(project.config_file, day, site_dir, strict, checked=wiki)
     except BuildFailed as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -172,14 +173,16 @@ def serve(as_of: dt.date | None, dev_addr: str | None, config_file: Path | None)
     """Build the wiki and serve it locally, rebuilding when a note changes."""
     from generator.plugin import BuildFailed, serve_site
 
-    project, day = _checked_project(config_file, as_of)
+    project, day, _ = _checked_project(config_file, as_of)
     try:
         serve_site(project.config_file, day, dev_addr)
     except BuildFailed as exc:
         raise click.ClickException(str(exc)) from None
 
 
-def _checked_project(config_file: Path | None, as_of: dt.date | None) -> tuple[Project, dt.date]:
+def _checked_project(
+    config_file: Path | None, as_of: dt.date | None
+) -> tuple[Project, dt.date, Wiki]:
     """Open the wiki and check every note; on errors print the check report and exit 1."""
     project = load_project(config_file)
     with config_errors():
@@ -190,7 +193,7 @@ def _checked_project(config_file: Path | None, as_of: dt.date | None) -> tuple[P
         click.echo(report.text_report(wiki.problems, len(files)), err=True, nl=False)
         click.echo("Nothing was published: fix the errors above and build again.", err=True)
         sys.exit(1)
-    return project, day
+    return project, day, wiki
 
 
 @main.command()

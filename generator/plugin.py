@@ -21,16 +21,19 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator import site, sitesearch
+from generator.model import Wiki
 from generator.settings import (
     DEFAULT_CONFIDENCE,
     DEFAULT_SOURCES,
     SettingsError,
     epoch_of,
     parse_date,
+    resolve_as_of,
     settings_from_mapping,
 )
 
 log = logging.getLogger("mkdocs.plugins.insights")
+_PRELOADED: dict[tuple[Path, dt.date], Wiki] = {}  # handed over by build_site, used once
 THEME_DIR = str(Path(__file__).parent / "theme")
 AS_OF_ENV = "INSIGHTS_AS_OF"  # set by `insights build/serve --as-of`
 
@@ -76,8 +79,15 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             if not settings.site_url and config.site_url:
                 settings = dataclasses.replace(settings, site_url=config.site_url)
             as_of = _explicit_as_of()
+            day = resolve_as_of(as_of, settings)
             self.built = site.compile_site(
-                root, settings, as_of, overrides=_overrides(config), site_name=config.site_name
+                root,
+                settings,
+                day,
+                wiki=_PRELOADED.pop((root, day), None),
+                overrides=_overrides(config),
+                site_name=config.site_name,
+                directory_urls=config.use_directory_urls,
             )
         except SettingsError as exc:
             raise PluginError(str(exc)) from None
@@ -160,8 +170,18 @@ def _report(wiki: Any) -> None:
         )
 
 
-def build_site(config_file: Path, as_of: dt.date, site_dir: Path | None, strict: bool) -> None:
-    """Run a MkDocs build of the wiki, as `mkdocs build` would; raises BuildFailed."""
+def build_site(
+    config_file: Path,
+    as_of: dt.date,
+    site_dir: Path | None,
+    strict: bool,
+    checked: Wiki | None = None,
+) -> None:
+    """Run a MkDocs build of the wiki, as `mkdocs build` would; raises BuildFailed.
+
+    `checked` is the wiki the caller has just loaded and checked, so the build need not read
+    every note a second time.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -171,10 +191,15 @@ def build_site(config_file: Path, as_of: dt.date, site_dir: Path | None, strict:
     options: dict[str, Any] = {"strict": strict}
     if site_dir is not None:
         options["site_dir"] = str(site_dir)
+    _PRELOADED.clear()
+    if checked is not None:
+        _PRELOADED[(config_file.resolve().parent, as_of)] = checked
     try:
         build(load_config(str(config_file), **options))
     except (Abort, ConfigurationError, PluginError) as exc:
         raise BuildFailed(str(exc) or "the build failed; see the messages above") from None
+    finally:
+        _PRELOADED.clear()
 
 
 def serve_site(config_file: Path, as_of: dt.date, dev_addr: str | None) -> None:

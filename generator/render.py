@@ -32,6 +32,13 @@ def md_escape(value: Any) -> Any:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def html(value: Any) -> Markup:
+    """Text for raw HTML in a template: HTML-escaped only (Markdown leaves HTML blocks alone)."""
+    if isinstance(value, dt.date):
+        value = human_date(value)
+    return Markup.escape("" if value is None else value)
+
+
 def trusted(value: str) -> Markup:
     """Mark text we generated ourselves as safe to print unescaped."""
     return Markup(value)
@@ -92,6 +99,7 @@ def environment(overrides: str | None = None, markdown: bool = True) -> jinja2.E
         signed=signed,
         link=link,
         trusted=trusted,
+        html=html,
         md=md_escape,
     )
     return env

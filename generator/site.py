@@ -74,7 +74,12 @@ class BuiltSite:
         for page in pages.build_pages(self.context):
             yield page.src_uri, page.markdown
         yield "feed.xml", pages.feed_xml(self.context, self.settings.site_url)
-        yield JSON_PATH, browse_json(self.wiki.notes, self.wiki.areas, self.settings)
+        yield (
+            JSON_PATH,
+            browse_json(
+                self.wiki.notes, self.wiki.areas, self.settings, self.context.directory_urls
+            ),
+        )
         for name in _asset_names():
             yield f"{ASSETS}/{name}", (ASSET_DIR / name).read_bytes()
 
@@ -85,13 +90,19 @@ def compile_site(
     as_of: dt.date | None,
     overrides: str | None = None,
     site_name: str = "Insight Wiki",
+    directory_urls: bool = True,
+    wiki: Wiki | None = None,
 ) -> BuiltSite:
-    """Load every note and plan the site; problems are in `.wiki.problems`."""
+    """Load every note (unless `wiki` was loaded already) and plan the site.
+
+    Problems are in `.wiki.problems`; a broken area registry raises RegistryError.
+    """
     day = resolve_as_of(as_of, settings)
-    areas, problems = load_areas(root, settings)
-    if problems:
-        raise RegistryError(problems)
-    wiki = load_wiki(root, settings, areas, day)
+    if wiki is None:
+        areas, problems = load_areas(root, settings)
+        if problems:
+            raise RegistryError(problems)
+        wiki = load_wiki(root, settings, areas, day)
     context = pages.SiteContext(
         wiki=wiki,
         settings=settings,
@@ -102,6 +113,7 @@ def compile_site(
         backlinks=backlinks(wiki.notes),
         overrides=overrides,
         site_name=site_name,
+        directory_urls=directory_urls,
     )
     return BuiltSite(root, settings, day, wiki, context, pages.nav(context))
 

@@ -21,6 +21,7 @@ IGNORED = (
     # related ones); each insight is found on its own page, so a listing is found by its name
     # and intro only. A note's own lists sit in .insight-body, its metadata in .insight-meta.
     "[data-pagefind-body] > ul",
+    ".insight-list",
 )
 
 

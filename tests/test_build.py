@@ -99,6 +99,8 @@ def test_html_title_is_text_in_the_built_page(small: Path) -> None:
     page = small / "site" / "billing" / "2026-04-11-xss-title-check" / "index.html"
     html = page.read_text(encoding="utf-8")
     assert "<img src=x" not in html
+    for page in (small / "site").rglob("*.html"):
+        assert 'href="javascript:' not in page.read_text(encoding="utf-8"), page
     assert re.search(r"<title>&lt;img src=x onerror=alert\(1\)&gt;", html)
 
 
@@ -121,3 +123,36 @@ def test_insight_page_size_does_not_grow_with_the_number_of_notes(tmp_path: Path
         page = root / "site" / "billing" / "2026-06-20-invoices-lack-cost-centres" / "index.html"
         sizes.append(page.stat().st_size)
     assert sizes[0] == sizes[1]
+
+
+def _broken_links(site: Path) -> list[str]:
+    """Every relative link in the built site that leads to no file."""
+    broken = []
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for href in re.findall(r'<a [^>]*href="([^"#?]+)', html):
+            if re.match(r"[a-z]+:", href) or href.startswith("/"):
+                continue
+            target = (page.parent / href).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+    return broken
+
+
+def test_every_link_in_the_built_site_leads_to_a_page(small: Path) -> None:
+    assert build(small)[0] == 0
+    site = small / "site"
+    assert _broken_links(site) == []
+    listing = (site / "customers" / "contoso" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../billing/2026-06-20-invoices-lack-cost-centres/"' in listing
+
+
+def test_links_work_without_directory_urls(small: Path) -> None:
+    config = small / "mkdocs.yml"
+    config.write_text(config.read_text() + "use_directory_urls: false\n")
+    assert build(small)[0] == 0
+    site = small / "site"
+    assert _broken_links(site) == []
+    assert (site / "browse" / "insights.json").is_file()

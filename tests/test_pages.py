@@ -44,8 +44,8 @@ def test_every_kind_of_page_exists(small_pages: dict[str, str]) -> None:
 
 def test_customer_page_lists_every_insight_and_recent_count(small_pages: dict[str, str]) -> None:
     page = small_pages["customers/contoso/index.md"]
-    assert "2026-06-20-invoices-lack-cost-centres.md" in page
-    assert "2026-05-02-seat-true-up-confusion.md" in page
+    assert 'href="../../billing/2026-06-20-invoices-lack-cost-centres/"' in page
+    assert 'href="../../billing/2026-05-02-seat-true-up-confusion/"' in page
     assert "2 insights · 2 in the last 90 days" in page
 
 
@@ -56,7 +56,9 @@ def test_area_without_notes_still_has_a_page(small_pages: dict[str, str]) -> Non
 def test_html_in_a_title_is_escaped_everywhere(small_pages: dict[str, str]) -> None:
     for src, markdown in small_pages.items():
         assert "<img" not in markdown, src
-        assert "](javascript:" not in markdown, src
+        # Listings are raw HTML, which Markdown does not parse: there the text may stay as is.
+        outside_html = re.sub(r'<ul class="insight-list">.*?</ul>', "", markdown, flags=re.S)
+        assert "](javascript:" not in outside_html, src
 
 
 def test_links_are_relative_md_paths(small_pages: dict[str, str]) -> None:
