@@ -23,10 +23,23 @@ Url = Callable[..., Any]
 
 @dataclass(frozen=True)
 class Page:
-    """One generated page: where it lives (a POSIX path ending in .md) and its Markdown."""
+    """One generated page: where it lives (a POSIX path ending in .md) and its Markdown.
+
+    Long lists of insights are not Markdown: each sits in `fragments` as ready HTML, and the
+    Markdown holds an HTML comment in its place. Parsing 90,000 list rows as Markdown (or even
+    as raw HTML, which Python-Markdown also parses) was the biggest cost of a large build;
+    `splice` puts the HTML in after the Markdown is rendered.
+    """
 
     src_uri: str
     markdown: str
+    fragments: tuple[tuple[str, str], ...] = ()
+
+    def splice(self, html: str) -> str:
+        """The rendered page with each fragment in place of its marker."""
+        for marker, fragment in self.fragments:
+            html = html.replace(marker, fragment, 1)
+        return html
 
 
 @dataclass(frozen=True)
@@ -210,16 +223,24 @@ def build_pages(ctx: SiteContext) -> Iterator[Page]:
 
 
 def _page(ctx: SiteContext, src: str, template: str, **context: Any) -> Page:
+    fragments: list[tuple[str, str]] = []
+
+    def fragment(html: str) -> Any:
+        marker = f"<!--insights-fragment-{len(fragments)}-->"
+        fragments.append((marker, str(html)))
+        return render.trusted("\n" + marker + "\n")
+
     text = render.render(
         template,
         ctx.overrides,
         url=url_from(ctx, src),
         href=href_from(ctx, src),
+        fragment=fragment,
         as_of=ctx.as_of,
         ctx=ctx,
         **context,
     )
-    return Page(src, text)
+    return Page(src, text, tuple(fragments))
 
 
 def home_page(ctx: SiteContext) -> Page:

@@ -114,6 +114,10 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             files.append(File.generated(config, path, content=content, inclusion=level))
         return files
 
+    def on_page_content(self, html: str, page: Any, config: MkDocsConfig, files: Files) -> str:
+        """Splice in the long lists that were kept out of Markdown for speed."""
+        return self.built.finish_page(page.file.src_uri, html)
+
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Index the written site for the header search box (generator/sitesearch.py)."""
         try:

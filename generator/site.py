@@ -38,6 +38,7 @@ class BuiltSite:
     wiki: Wiki
     context: pages.SiteContext
     nav: list[Any] = field(default_factory=list)
+    fragmented: dict[str, pages.Page] = field(default_factory=dict)
 
     @property
     def nav_paths(self) -> set[str]:
@@ -69,9 +70,16 @@ class BuiltSite:
             return True
         return path.suffix.lower() in NOTE_ATTACHMENTS
 
+    def finish_page(self, src_uri: str, html: str) -> str:
+        """A page's rendered HTML with its HTML fragments spliced in (see `pages.Page`)."""
+        page = self.fragmented.pop(src_uri, None)
+        return page.splice(html) if page else html
+
     def files(self) -> Iterator[tuple[str, str | bytes]]:
         """Every generated file as (path, content): pages, the feed and the assets."""
         for page in pages.build_pages(self.context):
+            if page.fragments:
+                self.fragmented[page.src_uri] = page
             yield page.src_uri, page.markdown
         yield "feed.xml", pages.feed_xml(self.context, self.settings.site_url)
         yield (

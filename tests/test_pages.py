@@ -20,7 +20,7 @@ SMALL = Path(__file__).parent / "fixtures" / "small"
 def small_pages() -> dict[str, str]:
     built = compile_site(SMALL, read_settings(SMALL / "mkdocs.yml"), None, site_name="Small Wiki")
     assert not built.wiki.problems
-    return {page.src_uri: page.markdown for page in pages.build_pages(built.context)}
+    return {p.src_uri: p.splice(p.markdown) for p in pages.build_pages(built.context)}
 
 
 def test_generated_pages_match_goldens(small_pages: dict[str, str], golden) -> None:
