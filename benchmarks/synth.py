@@ -184,7 +184,9 @@ def mkdocs_yml() -> str:
     return (
         "site_name: Synthetic Insight Wiki\n"
         "docs_dir: insights\n"
-        "theme:\n  name: material\n"
+        "theme:\n  name: material\n  font: false\n"
+        "markdown_extensions:\n  - admonition\n  - attr_list\n  - md_in_html\n  - tables\n"
+        "  - toc:\n      permalink: true\n"
         "plugins:\n  - search\n  - insights:\n"
         f"      as_of: {AS_OF.isoformat()}\n      git_history: false\n"
     )
