@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from benchmarks.sitesearch import serve  # one static server for tests and benchmarks
+
+__all__ = ["chromium", "require_chromium", "screenshot", "serve", "tab"]
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -37,25 +38,6 @@ def require_chromium() -> None:
     pytest.skip(message)
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve a folder over HTTP on a free port of 127.0.0.1; yields the base URL."""
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @contextmanager
 def chromium() -> Iterator[Any]:
     """A headless Chromium driven by Playwright (never a downloaded browser)."""
@@ -74,3 +56,18 @@ def screenshot(page: Any, name: str) -> None:
     """Save a full-page screenshot under tests/screenshots/ for a person to look at."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@contextmanager
+def tab(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
+    """A new page that records console errors, uncaught exceptions and dialogs in `.errors`."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("dialog", lambda d: (page.errors.append("dialog: " + d.message), d.dismiss()))
+    try:
+        yield page
+    finally:
+        context.close()

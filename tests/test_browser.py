@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from tests.browser import chromium, screenshot, serve
+from tests.browser import chromium, screenshot, serve, tab
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.browser
@@ -38,14 +38,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=DESKTOP)
-    tab = context.new_page()
-    tab.console_errors = []
-    tab.on("console", lambda m: tab.console_errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
-    tab.on("dialog", lambda d: (tab.console_errors.append("dialog: " + d.message), d.dismiss()))
-    yield tab
-    context.close()
+    with tab(browser, DESKTOP) as new:
+        yield new
 
 
 def test_home_renders_without_console_errors(page: Any, site_url: str) -> None:
@@ -53,7 +47,7 @@ def test_home_renders_without_console_errors(page: Any, site_url: str) -> None:
     assert page.locator("h1").first.inner_text() == "Small Wiki"
     assert page.get_by_text("Start your planning meeting here").is_visible()
     screenshot(page, "home-desktop")
-    assert page.console_errors == []
+    assert page.errors == []
 
 
 def test_search_box_finds_a_note_by_a_distinctive_word(page: Any, site_url: str) -> None:
@@ -109,7 +103,7 @@ def test_a_title_carrying_html_is_shown_as_text(page: Any, site_url: str) -> Non
     assert heading.startswith("<img src=x onerror=alert(1)>")
     assert page.locator("article img").count() == 0
     assert page.title().startswith("<img src=x")
-    assert page.console_errors == []
+    assert page.errors == []
 
 
 def test_browse_filters_by_area_and_tag_and_keeps_them_in_the_url(page: Any, site_url: str) -> None:
@@ -132,4 +126,4 @@ def test_browse_filters_by_area_and_tag_and_keeps_them_in_the_url(page: Any, sit
     assert page.get_by_label("Tag", exact=True).input_value() == "invoices"
     assert items.all_inner_texts() == expected
     screenshot(page, "browse-desktop")
-    assert page.console_errors == []
+    assert page.errors == []

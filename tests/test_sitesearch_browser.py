@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from benchmarks.sitesearch import measure_site_search
 from generator.cli import main
-from tests.browser import SCREENSHOTS, chromium, require_chromium, serve
+from tests.browser import SCREENSHOTS, chromium, require_chromium, serve, tab
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.browser
@@ -58,14 +58,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=DESKTOP)
-    tab = context.new_page()
-    tab.errors = []
-    tab.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
-    tab.on("dialog", lambda d: (tab.errors.append("dialog: " + d.message), d.dismiss()))
-    yield tab
-    context.close()
+    with tab(browser, DESKTOP) as new:
+        yield new
 
 
 def results(tab: Any) -> Any:
