@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 
@@ -32,17 +33,7 @@ def json_report(problems: Sequence[Problem], checked: int) -> str:
         "checked": checked,
         "errors": errors,
         "warnings": len(problems) - errors,
-        "problems": [
-            {
-                "path": p.path,
-                "line": p.line,
-                "column": p.column,
-                "severity": p.severity,
-                "code": p.code,
-                "message": p.message,
-            }
-            for p in problems
-        ],
+        "problems": [dataclasses.asdict(p) for p in problems],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 

@@ -6,6 +6,7 @@ Pure functions of two snapshots (the notes at a base and a head revision), excep
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections import Counter
@@ -403,14 +404,7 @@ def _change_json(change: NoteChange) -> dict[str, Any]:
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:
-    return {
-        "path": problem.path,
-        "line": problem.line,
-        "column": problem.column,
-        "severity": problem.severity,
-        "code": problem.code,
-        "message": problem.message,
-    }
+    return dataclasses.asdict(problem)
 
 
 def to_github(review: Review, prefix: str = "") -> str:

@@ -6,6 +6,7 @@ import logging
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,3 +115,21 @@ def no_stray_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     stray = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING]
     if stray and not getattr(caplog, "expected_warnings", False):
         pytest.fail("stray warnings logged: " + "; ".join(r.getMessage() for r in stray))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium for a module's browser tests (skips, or fails in CI, without it)."""
+    from tests.browser import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A desktop-sized page that records console errors in `.errors`."""
+    from tests.browser import DESKTOP, tab
+
+    with tab(browser, DESKTOP) as new:
+        yield new

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from tests.browser import chromium, screenshot, serve, tab
+from tests.browser import screenshot, serve
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.browser
@@ -28,18 +28,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert result.exit_code == 0, result.output
     with serve(root / "site") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    with tab(browser, DESKTOP) as new:
-        yield new
 
 
 def test_home_renders_without_console_errors(page: Any, site_url: str) -> None:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from benchmarks.sitesearch import measure_site_search
 from generator.cli import main
-from tests.browser import SCREENSHOTS, chromium, require_chromium, serve, tab
+from tests.browser import SCREENSHOTS, require_chromium, serve
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.browser
@@ -48,18 +48,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def site_url(site: Path) -> Iterator[str]:
     with serve(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    with tab(browser, DESKTOP) as new:
-        yield new
 
 
 def results(tab: Any) -> Any:
