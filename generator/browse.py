@@ -13,6 +13,7 @@ import urllib.parse
 from collections.abc import Sequence
 
 from generator.model import Area, Note
+from generator.render import label
 from generator.settings import Settings
 
 FORMAT = 1
@@ -42,26 +43,14 @@ def browse_json(
 
 def _facet_values(notes: Sequence[Note], areas: Sequence[Area]) -> dict[str, list[list[str]]]:
     """Each facet's values, in a stable order, with the label the page shows for each."""
-    used = {name: sorted({v for n in notes for v in _values(n, name)}) for name in FACETS}
+    used = {name: sorted({v for n in notes for v in n.values(name)}) for name in FACETS}
     names = {a.slug: a.name for a in areas}
     registry = [a.slug for a in areas if a.slug in used["area"]]
     extra = [a for a in used["area"] if a not in names]
     facets = {name: [[v, v] for v in values] for name, values in used.items()}
     facets["area"] = [[slug, names.get(slug, slug)] for slug in [*registry, *extra]]
-    facets["source"] = [[v, v.replace("-", " ").capitalize()] for v in used["source"]]
+    facets["source"] = [[v, label(v)] for v in used["source"]]
     return facets
-
-
-def _values(note: Note, facet: str) -> tuple[str, ...]:
-    if facet == "area":
-        return (note.area,)
-    if facet == "tag":
-        return note.tags
-    if facet == "customer":
-        return note.customers
-    if facet == "source":
-        return (note.source,)
-    return (note.team,) if note.team else ()
 
 
 def _row(note: Note, position: dict[str, dict[str, int]], url: str) -> dict[str, object]:

@@ -56,6 +56,20 @@ class Note:
     content_hash: str = ""
     positions: tuple[tuple[str, int, int], ...] = ()  # (field, line, column) in the file
 
+    def values(self, facet: str) -> tuple[str, ...]:
+        """The note's values for a facet: area, tag, customer, team, source or month."""
+        if facet == "area":
+            return (self.area,)
+        if facet == "tag":
+            return self.tags
+        if facet == "customer":
+            return self.customers
+        if facet == "team":
+            return (self.team,) if self.team else ()
+        if facet == "source":
+            return (self.source,)
+        return (f"{self.date:%Y-%m}",)
+
     def position(self, field_name: str) -> tuple[int, int]:
         """The 1-based line and column of a front-matter field's value (1, 1 if absent)."""
         for name, line, column in self.positions:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +73,7 @@ class SiteContext:
         self.notes = sorted(self.wiki.notes, key=newest_first)
         self.by_id = {n.id: n for n in self.notes}
         self.areas = {a.slug: a for a in self.wiki.areas}
+        self.group_cache: dict[str, list[Group]] = {}
 
 
 def newest_first(note: Note) -> tuple[int, str]:
@@ -170,10 +171,19 @@ def _relative(dest: list[str], base: list[str]) -> str:
 
 
 def groups(ctx: SiteContext, kind: str) -> list[Group]:
-    """Every listing of one kind, in a stable order (areas in registry order, others by name)."""
+    """Every listing of one kind, in a stable order (areas in registry order, others by name).
+
+    Worked out once per kind and kept, since the home page and the listings all need them.
+    """
+    if kind not in ctx.group_cache:
+        ctx.group_cache[kind] = _groups(ctx, kind)
+    return ctx.group_cache[kind]
+
+
+def _groups(ctx: SiteContext, kind: str) -> list[Group]:
     buckets: dict[str, list[Note]] = defaultdict(list)
     for note in ctx.notes:
-        for key in _keys(note, kind):
+        for key in note.values(kind):
             buckets[key].append(note)
     if kind == "area":
         return [
@@ -184,20 +194,6 @@ def groups(ctx: SiteContext, kind: str) -> list[Group]:
         return [Group(kind, k, _month_name(k), tuple(v)) for k, v in sorted(buckets.items())]
     name = render.label if kind == "source" else str
     return [Group(kind, k, name(k), tuple(v)) for k, v in sorted(buckets.items())]
-
-
-def _keys(note: Note, kind: str) -> Iterable[str]:
-    if kind == "area":
-        return (note.area,)
-    if kind == "tag":
-        return note.tags
-    if kind == "customer":
-        return note.customers
-    if kind == "team":
-        return (note.team,) if note.team else ()
-    if kind == "source":
-        return (note.source,)
-    return (f"{note.date:%Y-%m}",)
 
 
 def _month_name(key: str) -> str:

@@ -78,8 +78,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             settings = settings_from_mapping(dict(self.config))
             if not settings.site_url and config.site_url:
                 settings = dataclasses.replace(settings, site_url=config.site_url)
-            as_of = _explicit_as_of()
-            day = resolve_as_of(as_of, settings)
+            day = resolve_as_of(_explicit_as_of(), settings)
             self.built = site.compile_site(
                 root,
                 settings,

@@ -40,6 +40,10 @@ class BuiltSite:
     nav: list[Any] = field(default_factory=list)
     fragmented: dict[str, pages.Page] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self._notes_dir = (self.root / self.settings.notes_dir).resolve()
+        self._registry = (self.root / self.settings.areas_file).resolve()
+
     @property
     def nav_paths(self) -> set[str]:
         """The src paths the navigation links to."""
@@ -62,11 +66,9 @@ class BuiltSite:
         Markdown is published through its generated page, and any other file there (HTML,
         SVG, scripts, the registry) could carry markup that no check has looked at.
         """
-        notes = (self.root / self.settings.notes_dir).resolve()
-        registry = (self.root / self.settings.areas_file).resolve()
-        if path == registry:
+        if path == self._registry:
             return False
-        if not path.is_relative_to(notes):
+        if not path.is_relative_to(self._notes_dir):
             return True
         return path.suffix.lower() in NOTE_ATTACHMENTS
 
