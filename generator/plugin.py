@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from generator import site, sitesearch
+from generator import site, sitesearch, workers
 from generator.model import Wiki
 from generator.settings import (
     DEFAULT_CONFIDENCE,
@@ -64,12 +64,14 @@ class InsightsConfig(base.Config):
     chart_weeks = c.Type(int, default=26)
     site_url = c.Type(str, default="")
     git_history = c.Type(bool, default=True)
+    workers = c.Type(int, default=0)
 
 
 class InsightsPlugin(BasePlugin[InsightsConfig]):
     """Compile the notes into pages at build time, and rebuild when they change."""
 
     supports_multiple_instances = False
+    pool: workers.PageWorkers | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and check every note before MkDocs cleans the site folder: errors publish none."""
@@ -113,17 +115,38 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             files.append(File.generated(config, path, content=content, inclusion=level))
         return files
 
+    def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Fork workers that build a share of the pages on the other cores (workers.py)."""
+        count = workers.worker_count(self.built.settings.workers, len(files.documentation_pages()))
+        self.pool = workers.PageWorkers(files, nav, config, count) if count else None
+        return nav
+
+    def on_template_context(self, context: Any, template_name: str, config: MkDocsConfig) -> Any:
+        """Theme templates such as sitemap.xml list every page, the workers' ones included."""
+        if self.pool is not None:
+            context["pages"] = self.pool.pages
+        return context
+
     def on_page_content(self, html: str, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Splice in the long lists that were kept out of Markdown for speed."""
         return self.built.finish_page(page.file.src_uri, html)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Index the written site for the header search box (generator/sitesearch.py)."""
+        """Wait for the page workers, then index the site for the search box (sitesearch.py)."""
         try:
+            if self.pool is not None:
+                self.pool.finish()
             pages = sitesearch.index_site(Path(config.site_dir))
+        except workers.WorkerFailed as exc:
+            raise PluginError(f"A page worker failed: {exc}") from None
         except sitesearch.SiteSearchError as exc:
             raise PluginError(str(exc)) from None
         log.info(f"Site search: indexed {pages} pages into {config.site_dir}/pagefind/")
+
+    def on_build_error(self, error: Exception) -> None:
+        """Stop the page workers of a build that failed."""
+        if self.pool is not None:
+            self.pool.stop()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a note or the area registry changes."""

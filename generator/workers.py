@@ -1,0 +1,204 @@
+"""Build pages in forked worker processes: the part of the MkDocs adapter that uses every core.
+
+MkDocs reads and renders pages one after another, on one core. At 10,000 notes that is most
+of a build. So at `on_nav`, the last event before MkDocs reads any page, the plugin forks a
+worker per extra core. Each worker takes a share of the pages that are not in the
+navigation (insight and listing pages) and runs MkDocs' own steps on each one
+(`_populate_page` then `_build_page`: the same plugin events, Markdown and theme), writing
+them into `site_dir`. In the main process those pages are marked as excluded, so MkDocs
+skips them. At `on_post_build` the main process waits for the workers and replays their log
+messages through its own loggers, so `--strict` counts their warnings too.
+
+Pages are independent of each other once the navigation is fixed, so a page is written
+byte for byte the same whichever process builds it.
+
+Workers are only forked where it is safe and pays: on a platform with `fork`, from a
+process running a single thread (never under `mkdocs serve`, whose server runs threads),
+and with enough pages to share.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+MIN_SHARE = 100  # pages: below this a worker costs more than it saves
+_EXCLUDED_LINK = "which is excluded from the built site."
+
+
+class WorkerFailed(Exception):
+    """A worker could not build its pages; the message says which page and why."""
+
+
+@dataclass
+class Worker:
+    """A forked process building a share of the pages."""
+
+    pid: int
+    reader: int  # the read end of the pipe the worker sends its outcome through
+    share: list[File] = field(default_factory=list)
+
+
+def worker_count(requested: int, pages: int) -> int:
+    """How many workers to fork besides the main process.
+
+    `requested` is the `workers` option: 1 forks none, N forks N - 1, and 0 (the default)
+    forks one per extra core, as long as each process gets at least MIN_SHARE pages.
+    """
+    if requested == 1 or not hasattr(os, "fork") or threading.active_count() > 1:
+        return 0
+    if requested > 1:
+        return requested - 1
+    return max(0, min((os.cpu_count() or 1) - 1, pages // MIN_SHARE - 1))
+
+
+def shares(files: Files, count: int) -> list[list[File]]:
+    """Split the pages among the main process and `count` workers: equal numbers of pages.
+
+    Workers only take pages outside the navigation, whose titles and links no other page
+    reads; the main process keeps the rest and every page no worker took.
+    """
+    pages = files.documentation_pages()
+    movable = [f for f in pages if f.inclusion.is_not_in_nav()]
+    per_process = len(pages) // (count + 1)
+    taken = movable[: per_process * count] if count else []
+    return [taken[i::count] for i in range(count)]
+
+
+class PageWorkers:
+    """The workers of one build: forked at `on_nav`, waited for at `on_post_build`."""
+
+    def __init__(self, files: Files, nav: Navigation, config: MkDocsConfig, count: int) -> None:
+        """Fork `count` workers, each building its share; mark those pages excluded here."""
+        self.pages = files.documentation_pages()
+        for file in self.pages:
+            if file.page is None:
+                Page(None, file, config)  # as MkDocs would; the sitemap lists every page
+        self.workers: list[Worker] = []
+        for share in shares(files, count):
+            reader, writer = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the worker's side is measured by its output
+                try:
+                    os.close(reader)
+                    _run(share, self.pages, files, nav, config, writer)
+                finally:
+                    os._exit(70)  # never return into the main process's build
+            os.close(writer)
+            self.workers.append(Worker(pid, reader, share))
+        self.levels = {f.src_uri: f.inclusion for w in self.workers for f in w.share}
+        for worker in self.workers:
+            for file in worker.share:
+                file.inclusion = InclusionLevel.EXCLUDED
+        self.filter = _QuietLinks(set(self.levels))
+        logging.getLogger("mkdocs.structure.pages").addFilter(self.filter)
+
+    def finish(self) -> None:
+        """Wait for every worker and replay its messages here; raise WorkerFailed if one failed."""
+        failures = []
+        for worker in self.workers:
+            with os.fdopen(worker.reader, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(worker.pid, 0)
+            outcome: dict[str, Any] = pickle.loads(data) if data else {}
+            for name, level, message in outcome.get("records", ()):
+                logging.getLogger(name).log(level, message)
+            if status != 0:
+                failures.append(outcome.get("error") or f"a page worker stopped ({status})")
+        self._restore()
+        if failures:
+            raise WorkerFailed("\n".join(failures))
+
+    def stop(self) -> None:
+        """End the workers of a build that failed elsewhere."""
+        for worker in self.workers:
+            with contextlib.suppress(OSError):
+                os.kill(worker.pid, signal.SIGKILL)
+                os.waitpid(worker.pid, 0)
+            with contextlib.suppress(OSError):
+                os.close(worker.reader)
+        self._restore()
+
+    def _restore(self) -> None:
+        logging.getLogger("mkdocs.structure.pages").removeFilter(self.filter)
+        for worker in self.workers:
+            for file in worker.share:
+                file.inclusion = self.levels[file.src_uri]
+        self.workers = []
+
+
+def _run(
+    share: list[File],
+    doc_files: Sequence[File],
+    files: Files,
+    nav: Navigation,
+    config: MkDocsConfig,
+    writer: int,
+) -> None:  # pragma: no cover - runs in the forked worker
+    """The worker: build the share as MkDocs would, send the log records, and exit."""
+    records: list[tuple[str, int, str]] = []
+    collector = _Collect(records)
+    root = logging.getLogger("mkdocs")
+    root.handlers = [collector]
+    outcome: dict[str, Any] = {}
+    try:
+        for file in share:
+            assert file.page is not None
+            mkdocs_build._populate_page(file.page, config, files)
+        env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
+        for file in share:
+            assert file.page is not None
+            mkdocs_build._build_page(file.page, config, doc_files, nav, env)
+        for file in share:
+            assert file.page is not None
+            file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+        outcome["records"] = records
+    except BaseException as exc:  # reported by the main process
+        outcome["error"] = f"{type(exc).__name__}: {exc}"
+        outcome["records"] = records
+        outcome["failed"] = True
+    data = pickle.dumps(outcome)
+    with os.fdopen(writer, "wb") as pipe:
+        pipe.write(data)
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(1 if outcome.get("failed") else 0)
+
+
+class _Collect(logging.Handler):
+    """Keep a worker's log records, to be logged again by the main process."""
+
+    def __init__(self, records: list[tuple[str, int, str]]) -> None:
+        super().__init__(logging.DEBUG)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+class _QuietLinks(logging.Filter):
+    """Drop MkDocs' note that a page links to one marked excluded: a worker builds it."""
+
+    def __init__(self, shared: set[str]) -> None:
+        super().__init__()
+        self.shared = shared
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if not message.endswith(_EXCLUDED_LINK):
+            return True
+        return message.rsplit("'", 2)[-2] not in self.shared

@@ -1,0 +1,117 @@
+"""Pages built in forked workers (generator/workers.py): the same site, the same checks."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import site, workers
+from tests.conftest import FIXTURES
+from tests.test_build import build, tree_digest
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need os.fork"),
+]
+
+
+def small_wiki(tmp_path: Path, count: int) -> Path:
+    """The small fixture wiki with the `workers` option set."""
+    root = tmp_path / f"workers-{count}"
+    shutil.copytree(FIXTURES / "small", root)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("git_history: false", f"git_history: false\n      workers: {count}"))
+    return root
+
+
+def test_three_processes_write_the_same_site_as_one(tmp_path: Path) -> None:
+    one, three = small_wiki(tmp_path, 1), small_wiki(tmp_path, 3)
+    assert build(one, "--strict")[0] == 0
+    assert build(three, "--strict")[0] == 0
+    assert tree_digest(one / "site") == tree_digest(three / "site")
+    sitemap = (three / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    pages = [p for p in (three / "site").rglob("index.html") if "pagefind" not in p.parts]
+    assert len(re.findall("<loc>", sitemap)) == len(pages)  # the workers' pages are listed too
+
+
+def test_shares_give_each_process_as_many_pages_and_never_a_nav_page(tmp_path: Path) -> None:
+    root = small_wiki(tmp_path, 2)
+    captured: dict[str, object] = {}
+
+    def spy(files, count):  # type: ignore[no-untyped-def]
+        captured["pages"] = files.documentation_pages()
+        captured["shares"] = result = original(files, count)
+        return result
+
+    original = workers.shares
+    workers.shares = spy  # type: ignore[assignment]
+    try:
+        assert build(root)[0] == 0
+    finally:
+        workers.shares = original  # type: ignore[assignment]
+    pages, shares = captured["pages"], captured["shares"]
+    assert isinstance(pages, list) and isinstance(shares, list) and len(shares) == 1
+    assert len(shares[0]) == len(pages) // 2
+    assert all(file.inclusion.is_not_in_nav() for file in shares[0])
+
+
+def test_a_warning_in_a_worker_fails_a_strict_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    root, main_pid = small_wiki(tmp_path, 2), os.getpid()
+    finish_page = site.BuiltSite.finish_page
+
+    def warn_in_worker(self, src_uri, html):  # type: ignore[no-untyped-def]
+        if os.getpid() != main_pid:
+            logging.getLogger("mkdocs.plugins.test").warning(f"odd page {src_uri}")
+        return finish_page(self, src_uri, html)
+
+    monkeypatch.setattr(site.BuiltSite, "finish_page", warn_in_worker)
+    caplog.expected_warnings = True  # type: ignore[attr-defined]
+    code, output = build(root, "--strict")
+    assert code == 1
+    assert "Aborted with" in output and "in strict mode" in output
+    assert any(r.getMessage().startswith("odd page ") for r in caplog.records)
+
+
+def test_a_worker_that_fails_fails_the_build_with_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    root, main_pid = small_wiki(tmp_path, 2), os.getpid()
+    finish_page = site.BuiltSite.finish_page
+
+    def fail_in_worker(self, src_uri, html):  # type: ignore[no-untyped-def]
+        if os.getpid() != main_pid:
+            raise RuntimeError(f"cannot finish {src_uri}")
+        return finish_page(self, src_uri, html)
+
+    monkeypatch.setattr(site.BuiltSite, "finish_page", fail_in_worker)
+    caplog.expected_warnings = True  # type: ignore[attr-defined]
+    code, output = build(root)
+    assert code == 1 and "Traceback" not in output
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert any(e.startswith("A page worker failed: RuntimeError: cannot finish ") for e in errors)
+
+
+@pytest.mark.parametrize(
+    ("requested", "pages", "cores", "expected"),
+    [
+        (1, 10_000, 8, 0),  # one process: no worker
+        (3, 10, 1, 2),  # asked for: given, whatever the size
+        (0, 10_000, 2, 1),  # one per extra core
+        (0, 10_000, 1, 0),
+        (0, 150, 8, 0),  # too few pages to share
+        (0, 450, 8, 3),
+    ],
+)
+def test_worker_count(
+    monkeypatch: pytest.MonkeyPatch, requested: int, pages: int, cores: int, expected: int
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert workers.worker_count(requested, pages) == expected
