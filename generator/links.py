@@ -6,7 +6,7 @@ method (`generator.similar.SimilarNotes`, or the search index's more-like-this).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
 from generator.model import Note
@@ -44,9 +44,34 @@ def related_for(note: Note, similar: FindsRelated | None, limit: int = 5) -> lis
     return ids
 
 
-def related_map(notes: Sequence[Note], limit: int = 5) -> dict[str, tuple[str, ...]]:
+def related_map(notes: Sequence[Note], limit: int = 5) -> Mapping[str, tuple[str, ...]]:
     """Every note's related ids for its page: explicit links first, then the most similar."""
-    from generator.similar import SimilarNotes
+    return RelatedMap(notes, limit)
 
-    similar = SimilarNotes(notes)
-    return {note.id: tuple(related_for(note, similar, limit)) for note in notes}
+
+class RelatedMap(Mapping[str, tuple[str, ...]]):
+    """Note ids mapped to their related ids, each worked out when first asked for.
+
+    The similarity model is built once, up front; the ranking for a note is done by the
+    process that builds its page, so it is shared among the build's workers.
+    """
+
+    def __init__(self, notes: Sequence[Note], limit: int = 5) -> None:
+        from generator.similar import SimilarNotes
+
+        self.notes = {note.id: note for note in notes}
+        self.similar = SimilarNotes(notes)
+        self.limit = limit
+        self.found: dict[str, tuple[str, ...]] = {}
+
+    def __getitem__(self, note_id: str) -> tuple[str, ...]:
+        if note_id not in self.found:
+            note = self.notes[note_id]
+            self.found[note_id] = tuple(related_for(note, self.similar, self.limit))
+        return self.found[note_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.notes)
+
+    def __len__(self) -> int:
+        return len(self.notes)

@@ -11,6 +11,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from generator import chart, render, scan
@@ -72,6 +73,7 @@ class SiteContext:
     def __post_init__(self) -> None:
         self.notes = sorted(self.wiki.notes, key=newest_first)
         self.by_id = {n.id: n for n in self.notes}
+        self.src_of = {n.id: note_src(n, self.settings) for n in self.notes}
         self.areas = {a.slug: a for a in self.wiki.areas}
         self.group_cache: dict[str, list[Group]] = {}
 
@@ -102,7 +104,7 @@ FIXED = {"home": "index.md", "brief": "brief.md", "browse": "browse/index.md"}
 def target(ctx: SiteContext, kind: str, key: str = "") -> str:
     """The src_uri of a page, by kind: note, area, tag, customer, team, source, month, ..."""
     if kind == "note":
-        return note_src(ctx.by_id[key], ctx.settings)
+        return ctx.src_of[key]
     if kind in FIXED:
         return FIXED[kind]
     if kind.endswith("s") and kind[:-1] in KIND_DIRS:  # "areas" -> the index of areas
@@ -203,19 +205,33 @@ def _month_name(key: str) -> str:
 # --- Pages --------------------------------------------------------------------------------
 
 
+PageMaker = Callable[[], "Page"]
+KINDS = ("area", "tag", "customer", "team", "source", "month")
+
+
+def page_plan(ctx: SiteContext) -> dict[str, PageMaker]:
+    """Every page of the wiki by src_uri, each made only when asked for.
+
+    Making a page reads the context and nothing else, so pages can be made in any order and
+    in any process (the MkDocs adapter makes each one in the worker that builds it).
+    """
+    plan: dict[str, PageMaker] = {"index.md": partial(home_page, ctx)}
+    if ctx.summary is not None:
+        plan["brief.md"] = partial(brief_page, ctx)
+    for kind in KINDS:
+        kind_groups = groups(ctx, kind)
+        plan[target(ctx, kind + "s")] = partial(index_page, ctx, kind, kind_groups)
+        for group in kind_groups:
+            plan.update(listing_plan(ctx, group))
+    plan[FIXED["browse"]] = partial(browse_page, ctx)
+    for note in ctx.notes:
+        plan[ctx.src_of[note.id]] = partial(insight_page, ctx, note)
+    return plan
+
+
 def build_pages(ctx: SiteContext) -> Iterator[Page]:
     """Every page of the wiki: home, brief, listings, indexes, the browser and each insight."""
-    yield home_page(ctx)
-    if ctx.summary is not None:
-        yield brief_page(ctx)
-    for kind in ("area", "tag", "customer", "team", "source", "month"):
-        kind_groups = groups(ctx, kind)
-        yield index_page(ctx, kind, kind_groups)
-        for group in kind_groups:
-            yield from listing_pages(ctx, group)
-    yield browse_page(ctx)
-    for note in ctx.notes:
-        yield insight_page(ctx, note)
+    return (make() for make in page_plan(ctx).values())
 
 
 def _page(ctx: SiteContext, src: str, template: str, **context: Any) -> Page:
@@ -282,25 +298,31 @@ def index_page(ctx: SiteContext, kind: str, kind_groups: list[Group]) -> Page:
     return _page(ctx, src, "index.md.j2", kind=kind, title=title, intro=intro, rows=rows)
 
 
-def listing_pages(ctx: SiteContext, group: Group) -> Iterator[Page]:
+def listing_plan(ctx: SiteContext, group: Group) -> dict[str, PageMaker]:
     """A group's notes newest first, split into pages of `page_size`."""
     size = max(ctx.settings.page_size, 1)
     chunks = [group.notes[i : i + size] for i in range(0, len(group.notes), size)] or [()]
     first = target(ctx, group.kind, group.key)
-    for number, chunk in enumerate(chunks, start=1):
-        src = (
-            first if number == 1 else posixpath.join(posixpath.dirname(first), f"page-{number}.md")
-        )
-        yield _page(
-            ctx,
-            src,
-            "listing.md.j2",
-            group=group,
-            notes=chunk,
-            page=number,
-            pages=len(chunks),
-            extra=_listing_extra(ctx, group, number),
-        )
+    return {
+        _paged(first, number): partial(listing_page, ctx, group, chunk, number, len(chunks))
+        for number, chunk in enumerate(chunks, start=1)
+    }
+
+
+def listing_page(
+    ctx: SiteContext, group: Group, notes: Sequence[Note], number: int, pages: int
+) -> Page:
+    """One page of a group's listing."""
+    return _page(
+        ctx,
+        _paged(target(ctx, group.kind, group.key), number),
+        "listing.md.j2",
+        group=group,
+        notes=notes,
+        page=number,
+        pages=pages,
+        extra=_listing_extra(ctx, group, number),
+    )
 
 
 def _listing_extra(ctx: SiteContext, group: Group, number: int) -> dict[str, Any]:

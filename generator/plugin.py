@@ -127,6 +127,10 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             context["pages"] = self.pool.pages
         return context
 
+    def on_page_read_source(self, page: Any, config: MkDocsConfig) -> str | None:
+        """A generated page's Markdown, made now, by the process that builds the page."""
+        return self.built.page_markdown(page.file.src_uri)
+
     def on_page_content(self, html: str, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Splice in the long lists that were kept out of Markdown for speed."""
         return self.built.finish_page(page.file.src_uri, html)

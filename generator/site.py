@@ -39,6 +39,7 @@ class BuiltSite:
     context: pages.SiteContext
     nav: list[Any] = field(default_factory=list)
     fragmented: dict[str, pages.Page] = field(default_factory=dict)
+    plan: dict[str, pages.PageMaker] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._notes_dir = (self.root / self.settings.notes_dir).resolve()
@@ -72,17 +73,33 @@ class BuiltSite:
             return True
         return path.suffix.lower() in NOTE_ATTACHMENTS
 
+    def page_markdown(self, src_uri: str) -> str | None:
+        """The Markdown of a generated page, made now; None if no page has this path.
+
+        The engine asks for each page when it reads it, so a page is made by the process that
+        builds it (see generator/workers.py) and only once.
+        """
+        make = self.plan.pop(src_uri, None)
+        if make is None:
+            return None
+        page = make()
+        if page.fragments:
+            self.fragmented[page.src_uri] = page
+        return page.markdown
+
     def finish_page(self, src_uri: str, html: str) -> str:
         """A page's rendered HTML with its HTML fragments spliced in (see `pages.Page`)."""
         page = self.fragmented.pop(src_uri, None)
         return page.splice(html) if page else html
 
     def files(self) -> Iterator[tuple[str, str | bytes]]:
-        """Every generated file as (path, content): pages, the feed and the assets."""
-        for page in pages.build_pages(self.context):
-            if page.fragments:
-                self.fragmented[page.src_uri] = page
-            yield page.src_uri, page.markdown
+        """Every generated file as (path, content): pages, the feed and the assets.
+
+        A page's content is empty here: `page_markdown` makes it when the engine reads it.
+        """
+        self.plan = pages.page_plan(self.context)
+        for src_uri in self.plan:
+            yield src_uri, ""
         yield "feed.xml", pages.feed_xml(self.context, self.settings.site_url)
         yield (
             JSON_PATH,

@@ -103,7 +103,7 @@ def _wiki_context(count: int, page_size: int = 10) -> pages.SiteContext:
 def test_long_listings_are_paginated() -> None:
     ctx = _wiki_context(35)
     group = pages.groups(ctx, "area")[0]
-    listing = list(pages.listing_pages(ctx, group))
+    listing = [make() for make in pages.listing_plan(ctx, group).values()]
     assert [p.src_uri for p in listing] == [
         "areas/billing/index.md", "areas/billing/page-2.md",
         "areas/billing/page-3.md", "areas/billing/page-4.md",
