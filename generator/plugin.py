@@ -19,8 +19,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import get_relative_url
 
-from generator import site, sitesearch, workers
+from generator import render, site, sitesearch, workers
 from generator.model import Wiki
 from generator.settings import (
     DEFAULT_CONFIDENCE,
@@ -127,6 +128,13 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             context["pages"] = self.pool.pages
         return context
 
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Render the theme's navigation once for all the pages outside it with the same links."""
+        env.globals["insights_nav"] = render.cached_partial(
+            env, _theme_partial(config, "partials/nav.html"), _nav_key
+        )
+        return env
+
     def on_page_read_source(self, page: Any, config: MkDocsConfig) -> str | None:
         """A generated page's Markdown, made now, by the process that builds the page."""
         return self.built.page_markdown(page.file.src_uri)
@@ -164,6 +172,28 @@ def _add_theme_dir(config: MkDocsConfig) -> None:
     dirs = config.theme.dirs
     if THEME_DIR not in dirs:
         dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
+
+
+def _theme_partial(config: MkDocsConfig, name: str) -> str:
+    """The source of a theme template as it would be without our theme folder's copy."""
+    dirs = config.theme.dirs
+    for folder in dirs[dirs.index(THEME_DIR) + 1 :]:
+        path = Path(folder) / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise PluginError(f"the theme has no {name}")
+
+
+def _nav_key(context: dict[str, Any]) -> tuple[str, ...] | None:
+    """What the navigation's HTML depends on, for a page outside it: its relative links.
+
+    (For a page in the navigation it also marks the page active: no key, rendered afresh.)
+    """
+    page, nav = context.get("page"), context.get("nav")
+    if page is None or nav is None or page in nav.pages:
+        return None
+    links = (get_relative_url(item.url, page.url) for item in nav.pages)
+    return (str(context.get("base_url")), *links)
 
 
 def _drop_material_search(config: MkDocsConfig) -> None:

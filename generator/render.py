@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import urllib.parse
+from collections.abc import Callable, Hashable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -117,3 +118,28 @@ def render(template: str, overrides: str | None = None, **context: Any) -> str:
 def render_xml(template: str, overrides: str | None = None, **context: Any) -> str:
     """Render an XML template (the Atom feed), escaping for XML."""
     return environment(overrides, markdown=False).get_template(template).render(**context)
+
+
+def cached_partial(
+    env: Any, source: str, key: Callable[[dict[str, Any]], Hashable | None]
+) -> Callable[..., Markup]:
+    """A template global rendering `source` with the caller's context, cached by `key(context)`.
+
+    For a theme partial that comes out the same on many pages (a None key renders afresh).
+    `env` is the theme's own Jinja environment, so the partial's imports resolve as usual.
+    """
+    template = env.from_string(source)
+    rendered: dict[Hashable, Markup] = {}
+
+    @jinja2.pass_context
+    def partial(context: Any) -> Markup:
+        variables = context.get_all()
+        wanted = key(variables)
+        if wanted is not None and wanted in rendered:
+            return rendered[wanted]
+        html = Markup(template.render(variables))
+        if wanted is not None:
+            rendered[wanted] = html
+        return html
+
+    return partial

@@ -1,4 +1,4 @@
-"""Pages built in forked workers (generator/workers.py): the same site, the same checks."""
+"""Build speed-ups that must not change a byte: forked page workers, the navigation cache."""
 
 from __future__ import annotations
 
@@ -115,3 +115,16 @@ def test_worker_count(
 ) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     assert workers.worker_count(requested, pages) == expected
+
+
+def test_the_navigation_rendered_once_is_the_one_each_page_would_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import plugin
+
+    cached, fresh = small_wiki(tmp_path, 1), tmp_path / "fresh"
+    shutil.copytree(cached, fresh)
+    assert build(cached)[0] == 0
+    monkeypatch.setattr(plugin, "_nav_key", lambda context: None)
+    assert build(fresh)[0] == 0
+    assert tree_digest(cached / "site") == tree_digest(fresh / "site")
