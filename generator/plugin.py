@@ -10,6 +10,8 @@ import dataclasses
 import datetime as dt
 import logging
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +75,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
 
     supports_multiple_instances = False
     pool: workers.PageWorkers | None = None
+    search_copies: Path | None = None  # a temporary folder, for the build's duration
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and check every note before MkDocs cleans the site folder: errors publish none."""
@@ -118,6 +121,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
 
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
         """Fork workers that build a share of the pages on the other cores (workers.py)."""
+        self.search_copies = Path(tempfile.mkdtemp(prefix="insights-search-"))
         count = workers.worker_count(self.built.settings.workers, len(files.documentation_pages()))
         self.pool = workers.PageWorkers(files, nav, config, count) if count else None
         return nav
@@ -143,22 +147,36 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         """Splice in the long lists that were kept out of Markdown for speed."""
         return self.built.finish_page(page.file.src_uri, html)
 
+    def on_post_page(self, output: str, page: Any, config: MkDocsConfig) -> str:
+        """Keep the page's search copy, the part of it Pagefind reads (sitesearch.py)."""
+        if self.search_copies is not None:
+            sitesearch.write_search_copy(self.search_copies, page.file.dest_uri, output)
+        return output
+
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Wait for the page workers, then index the site for the search box (sitesearch.py)."""
         try:
             if self.pool is not None:
                 self.pool.finish()
-            pages = sitesearch.index_site(Path(config.site_dir))
+            pages = sitesearch.index_site(Path(config.site_dir), self.search_copies)
         except workers.WorkerFailed as exc:
             raise PluginError(f"A page worker failed: {exc}") from None
         except sitesearch.SiteSearchError as exc:
             raise PluginError(str(exc)) from None
+        finally:
+            self._drop_search_copies()
         log.info(f"Site search: indexed {pages} pages into {config.site_dir}/pagefind/")
 
     def on_build_error(self, error: Exception) -> None:
         """Stop the page workers of a build that failed."""
         if self.pool is not None:
             self.pool.stop()
+        self._drop_search_copies()
+
+    def _drop_search_copies(self) -> None:
+        if self.search_copies is not None:
+            shutil.rmtree(self.search_copies, ignore_errors=True)
+            self.search_copies = None
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a note or the area registry changes."""

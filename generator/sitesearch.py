@@ -4,11 +4,17 @@ mkdocs-material's search downloads the whole index (18 MB at 10,000 notes) befor
 result. Pagefind splits the index into chunks, so the browser (generator/assets/search.js)
 fetches only the few a query needs. Pages mark what to index with `data-pagefind-body`
 (generator/theme/main.html wraps the article in it).
+
+Pagefind reads a search copy of each page rather than the page: the `<html>` tag, the title
+and the article, a quarter of the bytes, since the theme's header, navigation and footer
+are not indexed anyway. The copies are written as pages are built, into a folder of their
+own, and Pagefind's URLs come out the same since the copies keep the pages' paths.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -25,17 +31,46 @@ IGNORED = (
 )
 
 
+BODY_START = "<div data-pagefind-body>"
+BODY_END = "<!--/insights-search-body-->"  # right after the closing tag (theme/main.html)
+_HTML_TAG = re.compile(r"<html\b[^>]*>")
+_TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
+
+
 class SiteSearchError(Exception):
     """Pagefind could not index the site; the message says why."""
 
 
-def index_site(site_dir: Path) -> int:
-    """Index a built site into `<site_dir>/pagefind/`; return the number of pages indexed."""
+def search_copy(html: str) -> str | None:
+    """The part of a built page Pagefind reads: None for a page with nothing to index."""
+    start, end = html.find(BODY_START), html.find(BODY_END)
+    html_tag, title = _HTML_TAG.search(html), _TITLE.search(html)
+    if start < 0 or end < start or html_tag is None:
+        return None
+    head = f'<head><meta charset="utf-8">{title.group(0) if title else ""}</head>'
+    return f"<!doctype html>\n{html_tag.group(0)}{head}<body>{html[start:end]}</body></html>\n"
+
+
+def write_search_copy(folder: Path, dest_uri: str, html: str) -> None:
+    """Write a page's search copy at its path under `folder` (if it has anything to index)."""
+    copy = search_copy(html)
+    if copy is not None:
+        path = folder / dest_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(copy, encoding="utf-8")
+
+
+def index_site(site_dir: Path, copies: Path | None = None) -> int:
+    """Index a built site into `<site_dir>/pagefind/`; return the number of pages indexed.
+
+    `copies` is the folder of the pages' search copies; without it the pages are read.
+    """
     output = site_dir / OUTPUT_DIR
     shutil.rmtree(output, ignore_errors=True)  # no stale chunks from an earlier build
+    source = copies or site_dir
     result = subprocess.run(
-        _command(site_dir, output),
-        cwd=site_dir,  # Pagefind also reads a pagefind.yml in its working folder: not the wiki's
+        _command(source, output),
+        cwd=source,  # Pagefind also reads a pagefind.yml in its working folder: not the wiki's
         capture_output=True,
         text=True,
         check=False,

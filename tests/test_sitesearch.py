@@ -71,3 +71,37 @@ def test_the_header_search_box_is_ours_with_or_without_materials_plugin(
 def test_a_site_pagefind_cannot_index_fails_with_its_reason(tmp_path: Path) -> None:
     with pytest.raises(sitesearch.SiteSearchError, match="did not contain any html files"):
         sitesearch.index_site(tmp_path)
+
+
+def test_the_search_copies_give_the_index_the_whole_pages_give(small: Path, tmp_path: Path) -> None:
+    assert build(small)[0] == 0
+    site = small / "site"
+    built = tree_digest(site / "pagefind")
+    copies = tmp_path / "copies"
+    for page in html_pages(site):
+        html = page.read_text(encoding="utf-8")
+        sitesearch.write_search_copy(copies, page.relative_to(site).as_posix(), html)
+    assert sitesearch.index_site(site) == sitesearch.indexed_pages(site / "pagefind")
+    assert tree_digest(site / "pagefind") == built  # from the whole pages, as before
+    assert sorted(p.relative_to(copies) for p in copies.rglob("*.html")) == sorted(
+        p.relative_to(site) for p in html_pages(site) if p.name != "404.html"
+    )
+
+
+@pytest.mark.parametrize(
+    ("html", "copy"),
+    [
+        (
+            '<html lang="de" class="x"><head><title>A &lt;b&gt;</title><link></head><body>'
+            "<nav>menu</nav><div data-pagefind-body><h1>A</h1></div><!--/insights-search-body-->"
+            "<footer>f</footer></body></html>",
+            '<!doctype html>\n<html lang="de" class="x"><head><meta charset="utf-8">'
+            "<title>A &lt;b&gt;</title></head><body><div data-pagefind-body><h1>A</h1></div>"
+            "</body></html>\n",
+        ),
+        ("<html><body><p>no article</p></body></html>", None),  # e.g. the 404 page
+        ("<html><div data-pagefind-body>cut short", None),
+    ],
+)
+def test_search_copy(html: str, copy: str | None) -> None:
+    assert sitesearch.search_copy(html) == copy

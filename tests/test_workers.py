@@ -26,7 +26,8 @@ def small_wiki(tmp_path: Path, count: int) -> Path:
     shutil.copytree(FIXTURES / "small", root)
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("git_history: false", f"git_history: false\n      workers: {count}"))
+    option = f"git_history: false\n      workers: {count}"
+    config.write_text(text.replace("git_history: false", option), encoding="utf-8")
     return root
 
 
