@@ -31,7 +31,10 @@ lint: install
 test: lint
 	$(BIN)/pytest
 
+# Bytecode first: with PYTHONDONTWRITEBYTECODE set, every `insights` run would compile our
+# sources again, and the timings would measure that.
 bench: install
+	$(BIN)/python -m compileall -q generator
 	BENCH_SIZE=$(BENCH_SIZE) $(BIN)/python -m benchmarks.run
 
 clean:

@@ -15,9 +15,7 @@ from typing import Any
 
 import click
 
-from generator import report
 from generator.model import Wiki
-from generator.notes import find_note_files, front_matter_schema
 from generator.project import Project, load_project_wiki, open_project, relative_paths, select
 from generator.settings import SettingsError, parse_date, resolve_as_of
 
@@ -98,13 +96,16 @@ def check(
     Prints one problem a line as path:line:col: severity code: message. Exits 1 when any
     checked note has an error (warnings alone exit 0), and 2 when the config is broken.
     """
+    from generator import report
+    from generator.notes import find_note_files
+    from generator.similar import duplicate_problems
+
     project = load_project(config_file)
     with config_errors():
         day = resolve_as_of(as_of, project.settings)
         wanted = relative_paths(project, paths)
         files = find_note_files(project.root, project.settings)
         wiki = load_project_wiki(project, day, files)
-    from generator.similar import duplicate_problems
 
     checked_notes = {n.path for n in select(wiki.notes, wanted)} if wanted else None
     threshold = project.settings.duplicate_threshold
@@ -127,6 +128,7 @@ def schema(config_file: Path | None) -> None:
     """
     project = load_project(config_file)
     from generator.areas import load_areas
+    from generator.notes import front_matter_schema
 
     areas, problems = load_areas(project.root, project.settings)
     if problems:
@@ -184,6 +186,9 @@ def _checked_project(
     config_file: Path | None, as_of: dt.date | None
 ) -> tuple[Project, dt.date, Wiki]:
     """Open the wiki and check every note; on errors print the check report and exit 1."""
+    from generator import report
+    from generator.notes import find_note_files
+
     project = load_project(config_file)
     with config_errors():
         day = resolve_as_of(as_of, project.settings)
@@ -298,7 +303,7 @@ def new(
     from generator import scaffold
     from generator.areas import load_areas
     from generator.gitrepo import user_name
-    from generator.notes import parse_note
+    from generator.notes import find_note_files, parse_note
 
     project = load_project(config_file)
     settings = project.settings

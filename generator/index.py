@@ -14,24 +14,50 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
+import importlib
 import json
 import os
 import re
+import sys
+import types
 import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from whoosh import analysis, fields, highlight, qparser, scoring, sorting
-from whoosh import query as wq
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
-from whoosh.support.levenshtein import distance
-from whoosh.util.filelock import try_for
 
-from generator.model import Note, SearchFilters, SearchHit, SearchResult
+def _light_cached_property() -> None:
+    """Whoosh needs only `cached_property` from the package of that name, which imports asyncio
+    (a third of Whoosh's import time, paid by every `insights search`). The standard library's
+    does the same job; the package itself is still loaded for anyone asking for more of it."""
+    if "cached_property" in sys.modules:
+        return
+    light = types.ModuleType("cached_property")
+    light.cached_property = functools.cached_property  # type: ignore[attr-defined]
+
+    def __getattr__(name: str) -> Any:  # anything else: the real package
+        if name.startswith("__"):  # the import system asking about the module itself
+            raise AttributeError(name)
+        del sys.modules["cached_property"]
+        return getattr(importlib.import_module("cached_property"), name)
+
+    light.__getattr__ = __getattr__  # type: ignore[method-assign]
+    sys.modules["cached_property"] = light
+
+
+_light_cached_property()
+
+from whoosh import analysis, fields, highlight, qparser, scoring, sorting  # noqa: E402 - after the shim above
+from whoosh import query as wq  # noqa: E402 - after the shim above
+from whoosh.filedb.filestore import FileStorage  # noqa: E402 - after the shim above
+from whoosh.index import LockError  # noqa: E402 - after the shim above
+from whoosh.support.levenshtein import distance  # noqa: E402 - after the shim above
+from whoosh.util.filelock import try_for  # noqa: E402 - after the shim above
+
+from generator.model import Note, SearchFilters, SearchHit, SearchResult  # noqa: E402 - after the shim above
 
 SCHEMA_VERSION = 1
 INDEX_NAME = f"insights_v{SCHEMA_VERSION}"
@@ -378,9 +404,7 @@ class InsightIndex:
         parsed = _parse_query(query, self._ix.schema)
         searcher = self._open_searcher()
         flt = _filter_query(filters or SearchFilters())
-        results = searcher.search(
-            parsed, limit=max(limit, 1), filter=flt, terms=True, sortedby=RANKING
-        )
+        results = searcher.search(parsed, limit=max(limit, 1), filter=flt, sortedby=RANKING)
         results.highlighter = highlight.Highlighter(
             fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60),
             formatter=_SpanFormatter(),

@@ -7,12 +7,13 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from generator.areas import load_areas
 from generator.model import Problem, Wiki
-from generator.notes import NoteFile, find_note_files, load_wiki
 from generator.settings import Settings, SettingsError, find_config, read_settings
+
+if TYPE_CHECKING:
+    from generator.notes import NoteFile
 
 
 class _HasPath(Protocol):
@@ -56,6 +57,9 @@ def load_project_wiki(
     project: Project, as_of: dt.date, files: list[NoteFile] | None = None
 ) -> Wiki:
     """Load the registry and every note; a broken registry raises RegistryError."""
+    from generator.areas import load_areas  # here: `insights search` rarely needs them
+    from generator.notes import find_note_files, load_wiki
+
     areas, problems = load_areas(project.root, project.settings)
     if problems:
         raise RegistryError(problems)
