@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
 import re
 import stat
+import threading
 from collections.abc import Collection
+from functools import partial
 from pathlib import Path
 
 from generator import scan
@@ -56,13 +60,43 @@ def load_wiki(
     ids = {f.id for f in files}
     notes: list[Note] = []
     problems: list[Problem] = []
-    for item in files:
-        note, found = read_note(item, settings, areas, as_of, ids)
+    for note, found in _read_notes(files, settings, areas, as_of, ids):
         problems.extend(found)
         if note is not None:
             notes.append(note)
     problems.extend(check_ids(files))
     return Wiki(tuple(notes), areas, tuple(sorted(set(problems))), checked=len(files))
+
+
+PARALLEL_FROM = 2000  # notes: below this, a second process costs more than it saves
+
+
+def _read_notes(
+    files: list[NoteFile],
+    settings: Settings,
+    areas: tuple[Area, ...],
+    as_of: dt.date,
+    ids: set[str],
+) -> list[tuple[Note | None, list[Problem]]]:
+    """`read_note` for each file, in file order; a large wiki is read in two processes.
+
+    A forked process reads the second half, so only the notes travel back, not the inputs.
+    Forking is only safe from a single thread (`mkdocs serve` runs several: it reads alone).
+    """
+    read = partial(read_note, settings=settings, areas=areas, as_of=as_of, ids=ids)
+    parallel = (
+        len(files) >= PARALLEL_FROM
+        and (os.cpu_count() or 1) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+    if not parallel:
+        return [read(item) for item in files]
+    half = len(files) // 2
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        second = pool.map_async(read, files[half:], chunksize=max(1, (len(files) - half) // 8))
+        first = [read(item) for item in files[:half]]
+        return first + second.get()
 
 
 def read_note(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing.pool
 import os
 import re
 import shutil
@@ -129,3 +130,33 @@ def test_the_navigation_rendered_once_is_the_one_each_page_would_render(
     monkeypatch.setattr(plugin, "_nav_key", lambda context: None)
     assert build(fresh)[0] == 0
     assert tree_digest(cached / "site") == tree_digest(fresh / "site")
+
+
+def test_notes_read_in_two_processes_are_the_notes_read_in_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import datetime as dt
+
+    from generator import notes
+    from generator.areas import load_areas
+    from generator.settings import settings_from_mapping
+
+    root = FIXTURES / "check"
+    settings = settings_from_mapping({"git_history": False})
+    areas, _ = load_areas(root, settings)
+    day = dt.date(2026, 6, 30)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    one = notes.load_wiki(root, settings, areas, day)
+    monkeypatch.setattr(notes, "PARALLEL_FROM", 2)
+    forked = []
+    real_pool = multiprocessing.pool.Pool.__init__
+
+    def counting_pool(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        forked.append(True)
+        real_pool(self, *args, **kwargs)
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "__init__", counting_pool)
+    two = notes.load_wiki(root, settings, areas, day)
+    assert forked  # the second process did read half of them
+    assert one.checked > 2 and one.problems  # a wiki with bad notes among the good
+    assert one == two
