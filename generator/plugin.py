@@ -122,7 +122,9 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
         """Fork workers that build a share of the pages on the other cores (workers.py)."""
         self.search_copies = Path(tempfile.mkdtemp(prefix="insights-search-"))
-        count = workers.worker_count(self.built.settings.workers, len(files.documentation_pages()))
+        count = workers.worker_count(
+            self.built.settings.workers, len(files.documentation_pages()), config.plugins
+        )
         self.pool = workers.PageWorkers(files, nav, config, count) if count else None
         return nav
 

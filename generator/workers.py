@@ -26,7 +26,7 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,10 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 MIN_SHARE = 100  # pages: below this a worker costs more than it saves
+# Plugins known to keep no state across pages. Another plugin (material's tags or blog, say)
+# may collect something from every page for a page it writes later, and would miss what a
+# worker saw; with one of those, pages are shared only when `workers` asks for it.
+STATELESS_PLUGINS = frozenset({"insights", "search", "material/search"})
 _EXCLUDED_LINK = "which is excluded from the built site."
 
 
@@ -53,16 +57,19 @@ class Worker:
     share: list[File] = field(default_factory=list)
 
 
-def worker_count(requested: int, pages: int) -> int:
+def worker_count(requested: int, pages: int, plugins: Iterable[str] = ()) -> int:
     """How many workers to fork besides the main process.
 
     `requested` is the `workers` option: 1 forks none, N forks N - 1, and 0 (the default)
-    forks one per extra core, as long as each process gets at least MIN_SHARE pages.
+    forks one per extra core, as long as each process gets at least MIN_SHARE pages and
+    every plugin is one of STATELESS_PLUGINS.
     """
     if requested == 1 or not hasattr(os, "fork") or threading.active_count() > 1:
         return 0
     if requested > 1:
         return requested - 1
+    if not STATELESS_PLUGINS.issuperset(plugins):
+        return 0
     return max(0, min((os.cpu_count() or 1) - 1, pages // MIN_SHARE - 1))
 
 

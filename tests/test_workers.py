@@ -102,21 +102,27 @@ def test_a_worker_that_fails_fails_the_build_with_its_reason(
 
 
 @pytest.mark.parametrize(
-    ("requested", "pages", "cores", "expected"),
+    ("requested", "pages", "cores", "plugins", "expected"),
     [
-        (1, 10_000, 8, 0),  # one process: no worker
-        (3, 10, 1, 2),  # asked for: given, whatever the size
-        (0, 10_000, 2, 1),  # one per extra core
-        (0, 10_000, 1, 0),
-        (0, 150, 8, 0),  # too few pages to share
-        (0, 450, 8, 3),
+        (1, 10_000, 8, [], 0),  # one process: no worker
+        (3, 10, 1, ["tags"], 2),  # asked for: given, whatever the size and plugins
+        (0, 10_000, 2, ["material/search", "insights"], 1),  # one per extra core
+        (0, 10_000, 1, [], 0),
+        (0, 150, 8, [], 0),  # too few pages to share
+        (0, 450, 8, [], 3),
+        (0, 10_000, 2, ["insights", "material/tags"], 0),  # it may collect from every page
     ],
 )
 def test_worker_count(
-    monkeypatch: pytest.MonkeyPatch, requested: int, pages: int, cores: int, expected: int
+    monkeypatch: pytest.MonkeyPatch,
+    requested: int,
+    pages: int,
+    cores: int,
+    plugins: list[str],
+    expected: int,
 ) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
-    assert workers.worker_count(requested, pages) == expected
+    assert workers.worker_count(requested, pages, plugins) == expected
 
 
 def test_the_navigation_rendered_once_is_the_one_each_page_would_render(
