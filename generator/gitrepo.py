@@ -50,6 +50,15 @@ def run_git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
+def tracked_files(root: Path, folder: Path) -> list[str]:
+    """The files under `folder` that git tracks, if `root` is in a repository (else none)."""
+    try:
+        out = run_git(root, "ls-files", "-z", "--", str(folder))
+    except GitError:
+        return []
+    return [name for name in out.decode("utf-8", "replace").split("\0") if name]
+
+
 def open_repo(root: Path) -> Repo:
     """The repository holding `root`; GitError if there is none."""
     out = run_git(root, "rev-parse", "--is-shallow-repository", "--show-prefix")

@@ -20,6 +20,7 @@ from pathlib import Path
 from generator.index import InsightIndex, open_existing, open_index
 from generator.model import Note, SearchFilters, SearchResult, Wiki
 from generator.project import Project, load_project_wiki
+from generator.settings import SettingsError
 
 _DAYS = re.compile(r"^(\d{1,5})d$")
 
@@ -98,11 +99,16 @@ def _stat_line(path: Path) -> bytes:
     return f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode()
 
 
+class TrackedIndex(SettingsError):
+    """The index folder holds files committed to git: refused, as opening them runs code."""
+
+
 def current_index(
     project: Project, as_of: dt.date, timeout: float = 30.0
 ) -> tuple[InsightIndex, int]:
     """The project's index, updated if any input changed; and the number of notes with errors."""
     folder = index_dir(project)
+    _refuse_tracked(project, folder)
     inputs = fingerprint(project, as_of)
     existing = open_existing(folder)
     if existing is not None:
@@ -114,6 +120,24 @@ def current_index(
     unindexed = len({p.path for p in wiki.errors})
     stamp = {"inputs": inputs, "unindexed": unindexed}
     return open_index(folder, notes, stamp, timeout=timeout), unindexed
+
+
+def _refuse_tracked(project: Project, folder: Path) -> None:
+    """Whoosh unpickles parts of an index when it opens it, so an index committed to the
+    repository (say, in a pull request) would run its author's code on whoever searches."""
+    if not folder.is_dir():
+        return
+    from generator.gitrepo import tracked_files
+
+    tracked = tracked_files(project.root, folder)
+    if tracked:
+        where = project.settings.cache_dir
+        raise TrackedIndex(
+            f"{where}: {len(tracked)} files of the search index are committed to git "
+            f"(e.g. {tracked[0]}); an index must never come from the repository, since "
+            f"opening it runs code. Remove them (git rm -r --cached {where}), add {where}/ "
+            "to .gitignore, and search again."
+        )
 
 
 def search_project(

@@ -158,3 +158,21 @@ def test_an_unwritable_index_folder_is_a_clear_error(wiki: Path) -> None:
     assert result.exit_code == 1
     assert "cannot use the search index in " in result.stderr
     assert "point cache_dir at a folder you can write to" in result.stderr
+
+
+def test_an_index_committed_to_git_is_never_opened(tmp_path: Path) -> None:
+    from tests.gitrepos import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    shutil.copytree(FIXTURES / "search", repo.root, dirs_exist_ok=True)
+    assert run(repo.root, "pricing").exit_code == 0  # writes .cache/insights/
+    (repo.root / ".gitignore").write_text(".cache/\n", encoding="utf-8")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "notes")
+    assert run(repo.root, "pricing").exit_code == 0  # ignored: fine
+    repo.git("add", "-f", ".cache/insights")
+    repo.git("commit", "-q", "-m", "an index, as a pull request could add one")
+    result = run(repo.root, "pricing")
+    assert result.exit_code == 2
+    assert "files of the search index are committed to git" in result.output
+    assert "git rm -r --cached .cache/insights" in result.output
