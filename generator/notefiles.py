@@ -10,6 +10,9 @@ from generator.model import Problem
 from generator.settings import Settings, SettingsError
 
 NOT_NOTES = {"index.md", "readme.md"}
+# What the wiki publishes from the notes folder besides the notes: images and documents. Any
+# other file there (HTML, SVG, scripts) could carry markup that no check has looked at.
+NOTE_ATTACHMENTS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".pdf", ".csv"})
 MARKDOWN_LIKE = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
 

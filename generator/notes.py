@@ -17,7 +17,7 @@ import stat
 import threading
 from collections.abc import Collection
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator import scan
 from generator.fields import (
@@ -34,7 +34,7 @@ from generator.fields import (
     slugify,
 )
 from generator.model import Area, Note, Problem, Wiki
-from generator.notefiles import NOT_NOTES, NoteFile, find_note_files
+from generator.notefiles import NOT_NOTES, NOTE_ATTACHMENTS, NoteFile, find_note_files
 from generator.settings import Settings
 from generator.yamlfile import Located, YamlError, load_located_mapping, shorten
 
@@ -112,7 +112,48 @@ def read_note(
     data = _read_bytes(item, settings.max_note_bytes)
     if isinstance(data, Problem):
         return None, [data]
-    return parse_note(item.path, data, settings, areas, as_of, ids)
+    note, problems = parse_note(item.path, data, settings, areas, as_of, ids)
+    if note is not None:
+        problems += _check_links(note, item, settings.notes_dir)
+    return note, problems
+
+
+def _check_links(note: Note, item: NoteFile, notes_dir: str) -> list[Problem]:
+    """Warn of each link or image in the body that leads to no published file."""
+    links = scan.local_links(note.body)
+    if not links:
+        return []
+    root = item.absolute.parents[len(PurePosixPath(item.path).parts) - 1]
+    folder = (root / notes_dir).resolve()
+    problems = []
+    for where, path in links:
+        message = _link_problem(where.message, item.absolute.parent / path, folder)
+        if message:
+            line = where.line + note.body_line - 1
+            problems.append(Problem(note.path, line, where.column, "warning", "broken-link",
+                                    message))  # fmt: skip
+    return problems
+
+
+def _link_problem(link: str, target: Path, notes_dir: Path) -> str | None:
+    """What is wrong with a link to `target` from a note, if anything."""
+    try:
+        found = target.is_file()
+        inside = target.resolve().is_relative_to(notes_dir)
+    except (OSError, RuntimeError):  # a name too long, a symlink loop
+        found = inside = False
+    if not found:
+        return (f"'{shorten(link)}' leads to no file; add the file next to the note, or "
+                "correct the path")  # fmt: skip
+    if not inside:
+        return (f"'{shorten(link)}' leads outside the notes folder, which is all the wiki "
+                "publishes; move the file next to the note")  # fmt: skip
+    if target.suffix.lower() not in NOTE_ATTACHMENTS | {".md"}:
+        return (
+            f"'{shorten(link)}' is not published: only notes, images and documents "
+            f"({', '.join(sorted(NOTE_ATTACHMENTS))}) are; link to it where it lives online"
+        )
+    return None
 
 
 def _read_bytes(item: NoteFile, limit: int) -> bytes | Problem:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -99,6 +100,34 @@ def _script_urls(text: str) -> Iterator[tuple[int, str]]:
         scheme = _SCRIPT_SCHEME.match(head)
         if scheme:
             yield start, (scheme.group(1) or "data")
+
+
+_LINK_TARGET = re.compile(  # an inline link or image's destination, or a reference definition's
+    r"\]\(\s*(?:<([^<>\n]+)>|([^\s()]+(?:\([^\s()]*\)[^\s()]*)*))"
+    r"|^ {0,3}\[(?!\^)[^\]\n]+\]:\s*(?:<([^<>\n]+)>|(\S+))",  # [^1]: is a footnote
+    re.MULTILINE,
+)
+_HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+
+
+def local_links(body: str) -> list[tuple[Finding, str]]:
+    """Each link or image in the body that leads to a file of the wiki, as (where, path).
+
+    Links with a scheme (https:, mailto:), to an anchor on the page, or to an absolute path
+    are left out; a path comes back without its #anchor or ?query, percent-decoded.
+    """
+    if "](" not in body and "]:" not in body:
+        return []  # most notes: no link to look for
+    masked = _mask_code(body)
+    found = []
+    for match in _LINK_TARGET.finditer(masked):
+        group = next(g for g in range(1, 5) if match.group(g) is not None)
+        target = match.group(group)
+        path = urllib.parse.unquote(re.split(r"[#?]", target, maxsplit=1)[0])
+        if not path or _HAS_SCHEME.match(target) or target.startswith(("/", "#")):
+            continue
+        found.append((_at(body, match.start(group), target), path))
+    return found
 
 
 def personal_data(body: str) -> list[Finding]:

@@ -18,13 +18,13 @@ from generator.browse import JSON_PATH, browse_json
 from generator.history import git_history
 from generator.links import backlinks, related_map
 from generator.model import Wiki
+from generator.notefiles import NOTE_ATTACHMENTS
 from generator.notes import load_wiki
 from generator.project import RegistryError
 from generator.settings import Settings, resolve_as_of
 from generator.summary import summarize
 
 ASSETS = "assets/insights"
-NOTE_ATTACHMENTS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".pdf", ".csv"}
 ASSET_DIR = Path(__file__).parent / "assets"
 
 

@@ -274,3 +274,56 @@ def test_nothing_crashes_on_a_hostile_wiki(make_wiki: WikiFactory, tmp_path: Pat
         ("binary.md", "binary-file"),
         ("outside.md", "symlink-outside"),
     }  # fmt: skip (huge-line.md, 900 kB on one line, is a valid note)
+
+
+LINKS_BODY = """\
+A [note](b.md), a [note elsewhere](../onboarding/c.md#why), a chart ![chart](chart.png),
+the [data](raw.csv), [the web](https://example.com), [files](ftp://example.com/x.md) and [top](#x).
+`[code](nope.md)` and [^1].
+
+```
+![fenced](nope.png)
+```
+
+[^1]: From the advisory board.
+"""
+
+
+def test_links_to_files_that_exist_and_are_published_are_fine(make_wiki: WikiFactory) -> None:
+    root = make_wiki({
+        "billing/a.md": note_text(body=LINKS_BODY),
+        "billing/b.md": note_text("Another finding", body="Text."),
+        "onboarding/c.md": note_text("A third finding", area="onboarding", body="Text."),
+    })  # fmt: skip
+    (root / "insights" / "billing" / "chart.png").write_bytes(b"\x89PNG")
+    (root / "insights" / "billing" / "raw.csv").write_text("a,b\n", encoding="utf-8")
+    result = run("--config", root / "mkdocs.yml", "--as-of", "2026-06-30")
+    assert (result.exit_code, result.stdout) == (0, "Checked 3 notes: 0 errors, 0 warnings.\n")
+
+
+def test_a_link_to_no_file_or_an_unpublished_one_is_a_warning_where_it_is(
+    make_wiki: WikiFactory,
+) -> None:
+    body = (
+        "What we heard.\n\n![Close timeline](close-timeline.png)\n\n[The deck](deck.key)\n\n"
+        "[Config](../../mkdocs.yml) and [a long name](" + "x" * 300 + ".png)\n"
+    )
+    root = make_wiki({"billing/a.md": note_text(body=body)})
+    (root / "insights" / "billing" / "deck.key").write_bytes(b"PK")
+    result = run("--config", root / "mkdocs.yml", "--as-of", "2026-06-30")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "insights/billing/a.md:9:19: warning broken-link: 'close-timeline.png' leads to no file; "
+        "add the file next to the note, or correct the path"
+    )
+    assert lines[1].startswith(
+        "insights/billing/a.md:11:12: warning broken-link: 'deck.key' is not published: only "
+        "notes, images and documents (.avif, .csv, "
+    )
+    assert lines[2] == (
+        "insights/billing/a.md:13:10: warning broken-link: '../../mkdocs.yml' leads outside "
+        "the notes folder, which is all the wiki publishes; move the file next to the note"
+    )
+    assert lines[3].startswith("insights/billing/a.md:13:46: warning broken-link: 'xxxx")
+    assert lines[-1] == "Checked 1 note: 0 errors, 4 warnings."
