@@ -354,7 +354,7 @@ def insight_page(ctx: SiteContext, note: Note) -> Page:
         "insight.md.j2",
         note=note,
         area=ctx.areas.get(note.area, Area(note.area, note.area)),
-        body=render.trusted(scan.neutralize(note.body)),
+        body=render.trusted(scan.neutralize(scan.fit_headings(note.body, note.title))),
         related=related,
         backlinks=backlinks,
         git=ctx.history.get(note.path),

@@ -274,6 +274,43 @@ def _own_spans(line: str) -> list[tuple[int, int]] | None:
     return spans if whole and covered else None
 
 
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)")
+
+
+def fit_headings(body: str, title: str) -> str:
+    """The body fitted under its page's title, which is the page's only top-level heading.
+
+    Write-ups often open with their own title: a first heading that repeats the note's title
+    is dropped. If the body still has top-level (`#`) headings, every heading moves one level
+    down, so its sections sit under the title in the page and its table of contents.
+    """
+    lines = body.split("\n")
+    in_code = _fenced_lines(lines)
+    headings = [i for i, line in enumerate(lines) if not in_code[i] and _ATX.match(line)]
+    if not headings:
+        return body
+    first = headings[0]
+    if not "".join(lines[:first]).strip() and _same_title(_heading_text(lines[first]), title):
+        lines[first] = ""
+        headings = headings[1:]
+    levels = {i: len(_ATX.match(lines[i]).group(1)) for i in headings}  # type: ignore[union-attr]
+    if 1 in levels.values():
+        for i, level in levels.items():
+            if level < 6:
+                lines[i] = lines[i].replace("#", "##", 1)
+    return "\n".join(lines)
+
+
+def _heading_text(line: str) -> str:
+    return line.strip().lstrip("#").strip().rstrip("#").strip()
+
+
+def _same_title(heading: str, title: str) -> bool:
+    """Whether a heading repeats a title (the title may add to it, e.g. '(n=12)')."""
+    a, b = (" ".join(text.casefold().split()).rstrip(".:!") for text in (heading, title))
+    return bool(a) and (a == b or b.startswith(a) or a.startswith(b))
+
+
 _RAW_TAG = re.compile(r"<(?=[A-Za-z/!?])(?!(?:https?|mailto):)")
 
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.scan import neutralize, personal_data, unsafe_markup
+from generator.scan import fit_headings, local_links, neutralize, personal_data, unsafe_markup
 
 # MkDocs always adds toc, tables and fenced_code; the sample wiki adds the rest.
 EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition"]
@@ -161,3 +161,46 @@ def test_hostile_bodies_are_scanned_in_bounded_time(body: str) -> None:
     unsafe_markup(body)
     personal_data(body)
     neutralize(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A write-up that opens with its title: the repeat goes, the sections stay.
+        ("# Diary study\n\n## Method\nText.\n", "\n\n## Method\nText.\n"),
+        ("\n#  diary STUDY #\nText.\n", "\n\nText.\n"),  # case, spaces and closing #s aside
+        # Its own top-level headings move one level down, under the page's title.
+        (
+            "Intro.\n# Findings\n## Detail\n###### Six\n",
+            "Intro.\n## Findings\n### Detail\n###### Six\n",
+        ),
+        ("# Other title\n## Sub\n", "## Other title\n### Sub\n"),
+        # Nothing to do: no top-level heading, a #hashtag, code.
+        ("## What we heard\nText.\n", "## What we heard\nText.\n"),
+        ("#hashtag is not a heading\n", "#hashtag is not a heading\n"),
+        (
+            "```\n# a comment in code\n```\n## So what\n",
+            "```\n# a comment in code\n```\n## So what\n",
+        ),
+    ],
+)
+def test_fit_headings(body: str, expected: str) -> None:
+    assert fit_headings(body, "Diary study") == expected
+
+
+def test_fit_headings_drops_a_heading_the_title_extends() -> None:
+    assert fit_headings("# Diary study\nText.\n", "Diary study (n=12)") == "\nText.\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("[a](b.md) ![c](img/d%20e.png 'T') [f](<g h.pdf>)", ["b.md", "img/d e.png", "g h.pdf"]),
+        ("[a](b.md#part) [c](d.md?x=1) [e](a_(b).png)", ["b.md", "d.md", "a_(b).png"]),
+        ('[ref]: notes/x.md "t"\n[^1]: a footnote, not a link', ["notes/x.md"]),
+        ("[web](https://x.org) [m](mailto:a) [p](//cdn/x.js) [t](#top) [r](/abs.md)", []),
+        ("`[code](x.md)`\n\n```\n[fenced](y.md)\n```\n", []),
+    ],
+)
+def test_local_links(body: str, expected: list[str]) -> None:
+    assert [path for _, path in local_links(body)] == expected
