@@ -7,6 +7,7 @@ import multiprocessing.pool
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -63,20 +64,25 @@ def test_shares_give_each_process_as_many_pages_and_never_a_nav_page(tmp_path: P
     assert all(file.inclusion.is_not_in_nav() for file in shares[0])
 
 
+def in_workers_only(monkeypatch: pytest.MonkeyPatch, action: Callable[[str], None]) -> None:
+    """Run `action(src_uri)` as each page is finished, in forked workers only."""
+    main_pid, finish_page = os.getpid(), site.BuiltSite.finish_page
+
+    def finish(self: site.BuiltSite, src_uri: str, html: str) -> str:
+        if os.getpid() != main_pid:
+            action(src_uri)
+        return finish_page(self, src_uri, html)
+
+    monkeypatch.setattr(site.BuiltSite, "finish_page", finish)
+
+
 def test_a_warning_in_a_worker_fails_a_strict_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    root, main_pid = small_wiki(tmp_path, 2), os.getpid()
-    finish_page = site.BuiltSite.finish_page
-
-    def warn_in_worker(self, src_uri, html):  # type: ignore[no-untyped-def]
-        if os.getpid() != main_pid:
-            logging.getLogger("mkdocs.plugins.test").warning(f"odd page {src_uri}")
-        return finish_page(self, src_uri, html)
-
-    monkeypatch.setattr(site.BuiltSite, "finish_page", warn_in_worker)
+    warn = logging.getLogger("mkdocs.plugins.test").warning
+    in_workers_only(monkeypatch, lambda src_uri: warn(f"odd page {src_uri}"))
     caplog.expected_warnings = True  # type: ignore[attr-defined]
-    code, output = build(root, "--strict")
+    code, output = build(small_wiki(tmp_path, 2), "--strict")
     assert code == 1
     assert "Aborted with" in output and "in strict mode" in output
     assert any(r.getMessage().startswith("odd page ") for r in caplog.records)
@@ -85,17 +91,12 @@ def test_a_warning_in_a_worker_fails_a_strict_build(
 def test_a_worker_that_fails_fails_the_build_with_its_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    root, main_pid = small_wiki(tmp_path, 2), os.getpid()
-    finish_page = site.BuiltSite.finish_page
+    def fail(src_uri: str) -> None:
+        raise RuntimeError(f"cannot finish {src_uri}")
 
-    def fail_in_worker(self, src_uri, html):  # type: ignore[no-untyped-def]
-        if os.getpid() != main_pid:
-            raise RuntimeError(f"cannot finish {src_uri}")
-        return finish_page(self, src_uri, html)
-
-    monkeypatch.setattr(site.BuiltSite, "finish_page", fail_in_worker)
+    in_workers_only(monkeypatch, fail)
     caplog.expected_warnings = True  # type: ignore[attr-defined]
-    code, output = build(root)
+    code, output = build(small_wiki(tmp_path, 2))
     assert code == 1 and "Traceback" not in output
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert any(e.startswith("A page worker failed: RuntimeError: cannot finish ") for e in errors)
