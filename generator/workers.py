@@ -125,7 +125,7 @@ class PageWorkers:
             for name, level, message in outcome.get("records", ()):
                 logging.getLogger(name).log(level, message)
             if status != 0:
-                failures.append(outcome.get("error") or f"a page worker stopped ({status})")
+                failures.append(outcome.get("error") or _stopped(status))
         self._restore()
         if failures:
             raise WorkerFailed("\n".join(failures))
@@ -184,6 +184,13 @@ def _run(
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     os._exit(1 if outcome.get("failed") else 0)
+
+
+def _stopped(status: int) -> str:
+    """Why a worker that sent no outcome stopped, and what to do about it."""
+    code = os.waitstatus_to_exitcode(status)
+    how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
+    return f"a page worker {how} (out of memory?); build again, or set the workers option to 1"
 
 
 class _Collect(logging.Handler):

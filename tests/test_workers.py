@@ -167,3 +167,14 @@ def test_notes_read_in_two_processes_are_the_notes_read_in_one(
     assert forked  # the second process did read half of them
     assert one.checked > 2 and one.problems  # a wiki with bad notes among the good
     assert one == two
+
+
+def test_a_worker_killed_outright_is_reported_with_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    in_workers_only(monkeypatch, lambda src_uri: os.kill(os.getpid(), 9))
+    caplog.expected_warnings = True  # type: ignore[attr-defined]
+    assert build(small_wiki(tmp_path, 2))[0] == 1
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    killed = "A page worker failed: a page worker was killed by signal 9 (out of memory?); "
+    assert errors[0].startswith(killed)
