@@ -275,30 +275,45 @@ def _own_spans(line: str) -> list[tuple[int, int]] | None:
 
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 
 
 def fit_headings(body: str, title: str) -> str:
     """The body fitted under its page's title, which is the page's only top-level heading.
 
     Write-ups often open with their own title: a first heading that repeats the note's title
-    is dropped. If the body still has top-level (`#`) headings, every heading moves one level
-    down, so its sections sit under the title in the page and its table of contents.
+    is dropped. If the body still has top-level headings, every heading moves one level down,
+    so its sections sit under the title in the page and its table of contents.
     """
     lines = body.split("\n")
     in_code = _fenced_lines(lines)
+    _setext_to_atx(lines, in_code)
     headings = [i for i, line in enumerate(lines) if not in_code[i] and _ATX.match(line)]
-    if not headings:
+    levels = {i: len(_ATX.match(lines[i]).group(1)) for i in headings}  # type: ignore[union-attr]
+    if 1 not in levels.values():
         return body
     first = headings[0]
     if not "".join(lines[:first]).strip() and _same_title(_heading_text(lines[first]), title):
         lines[first] = ""
-        headings = headings[1:]
-    levels = {i: len(_ATX.match(lines[i]).group(1)) for i in headings}  # type: ignore[union-attr]
+        del levels[first]
     if 1 in levels.values():
         for i, level in levels.items():
             if level < 6:
                 lines[i] = lines[i].replace("#", "##", 1)
     return "\n".join(lines)
+
+
+def _setext_to_atx(lines: list[str], in_code: list[bool]) -> None:
+    """Rewrite `Title` over `===` (or `---`) as `# Title` (or `## Title`), as Python-Markdown
+    reads them: the text line opens a block, and is not an ATX heading already."""
+    for i in range(1, len(lines)):
+        text, under = lines[i - 1], lines[i]
+        if in_code[i] or in_code[i - 1] or not text.strip() or _ATX.match(text):
+            continue
+        if (i > 1 and lines[i - 2].strip()) or not _SETEXT.match(under):
+            continue
+        lines[i - 1] = ("#" if under.strip()[0] == "=" else "##") + " " + text.strip()
+        lines[i] = ""
 
 
 def _heading_text(line: str) -> str:

@@ -182,6 +182,11 @@ def test_hostile_bodies_are_scanned_in_bounded_time(body: str) -> None:
             "```\n# a comment in code\n```\n## So what\n",
             "```\n# a comment in code\n```\n## So what\n",
         ),
+        # Underlined (setext) headings, as pandoc writes them, count the same.
+        ("Diary study\n===========\n\nMethod\n------\nText.\n", "\n\n\n## Method\n\nText.\n"),
+        ("Findings\n========\n\nText.\n", "## Findings\n\n\nText.\n"),
+        ("Text.\n\n---\n\nMore.\n", "Text.\n\n---\n\nMore.\n"),  # a rule, not a heading
+        ("Text\nmore text\n===\n", "Text\nmore text\n===\n"),  # not at a block's start
     ],
 )
 def test_fit_headings(body: str, expected: str) -> None:
