@@ -39,7 +39,7 @@ class BuiltSite:
     context: pages.SiteContext
     nav: list[Any] = field(default_factory=list)
     fragmented: dict[str, pages.Page] = field(default_factory=dict)
-    plan: dict[str, pages.PageMaker] = field(default_factory=dict)
+    plan: dict[str, pages.PageMaker] = field(default_factory=dict)  # made pages leave it
 
     def __post_init__(self) -> None:
         self._notes_dir = (self.root / self.settings.notes_dir).resolve()
@@ -97,8 +97,7 @@ class BuiltSite:
 
         A page's content is empty here: `page_markdown` makes it when the engine reads it.
         """
-        self.plan = pages.page_plan(self.context)
-        for src_uri in self.plan:
+        for src_uri in list(self.plan):
             yield src_uri, ""
         yield "feed.xml", pages.feed_xml(self.context, self.settings.site_url)
         yield (
@@ -142,7 +141,9 @@ def compile_site(
         site_name=site_name,
         directory_urls=directory_urls,
     )
-    return BuiltSite(root, settings, day, wiki, context, pages.nav(context))
+    return BuiltSite(
+        root, settings, day, wiki, context, pages.nav(context), plan=pages.page_plan(context)
+    )
 
 
 def _asset_names() -> list[str]:
