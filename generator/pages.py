@@ -344,6 +344,11 @@ def browse_page(ctx: SiteContext) -> Page:
     return _page(ctx, FIXED["browse"], "browse.md.j2", total=len(ctx.notes))
 
 
+def _fitted(note: Note) -> str:
+    """The note's body as its page shows it: under the title, lists apart from paragraphs."""
+    return scan.loosen_lists(scan.fit_headings(note.body, note.title))
+
+
 def insight_page(ctx: SiteContext, note: Note) -> Page:
     """One insight: title, metadata panel, body, related insights and backlinks."""
     related = [ctx.by_id[i] for i in ctx.related.get(note.id, note.related) if i in ctx.by_id]
@@ -354,7 +359,7 @@ def insight_page(ctx: SiteContext, note: Note) -> Page:
         "insight.md.j2",
         note=note,
         area=ctx.areas.get(note.area, Area(note.area, note.area)),
-        body=render.trusted(scan.neutralize(scan.fit_headings(note.body, note.title))),
+        body=render.trusted(scan.neutralize(_fitted(note))),
         related=related,
         backlinks=backlinks,
         git=ctx.history.get(note.path),

@@ -303,6 +303,32 @@ def fit_headings(body: str, title: str) -> str:
     return "\n".join(lines)
 
 
+_LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+_NOT_A_PARAGRAPH = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]|    |\t| {0,3}[>|#<]")
+
+
+def loosen_lists(body: str) -> str:
+    """The body with a blank line before each list that follows a paragraph line directly.
+
+    People write "Things that would help:" and the list on the next line, as GitHub and most
+    editors render it; Python-Markdown needs a blank line there, or the items run on as one
+    paragraph. A line is only split from a plain paragraph: not from a list (whose items
+    may be tight), a quote, a table, a heading, HTML or indented code.
+    """
+    lines = body.split("\n")
+    in_code = _fenced_lines(lines)
+    out: list[str] = []
+    start = 0  # the first line of the block the previous line belongs to
+    for i, line in enumerate(lines):
+        if not line.strip() or in_code[i]:
+            start = i + 1
+        elif i > start and _LIST_ITEM.match(line) and not _NOT_A_PARAGRAPH.match(lines[start]):
+            out.append("")
+            start = i
+        out.append(line)
+    return "\n".join(out) if len(out) > len(lines) else body
+
+
 def _setext_to_atx(lines: list[str], in_code: list[bool]) -> None:
     """Rewrite `Title` over `===` (or `---`) as `# Title` (or `## Title`), as Python-Markdown
     reads them: the text line opens a block, and is not an ATX heading already."""

@@ -12,7 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.scan import fit_headings, local_links, neutralize, personal_data, unsafe_markup
+from generator.scan import (
+    fit_headings,
+    local_links,
+    loosen_lists,
+    neutralize,
+    personal_data,
+    unsafe_markup,
+)
 
 # MkDocs always adds toc, tables and fenced_code; the sample wiki adds the rest.
 EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition"]
@@ -209,3 +216,29 @@ def test_fit_headings_drops_a_heading_the_title_extends() -> None:
 )
 def test_local_links(body: str, expected: list[str]) -> None:
     assert [path for _, path in local_links(body)] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Things that would help:\n- one\n- two\n", "Things that would help:\n\n- one\n- two\n"),
+        ("**Numbers.**\n1. one\n2) two\n", "**Numbers.**\n\n1. one\n2) two\n"),
+        ("A paragraph\nof two lines\n* item\n", "A paragraph\nof two lines\n\n* item\n"),
+        # Left alone: lists already apart, tight lists, quotes, tables, code, headings.
+        ("Intro.\n\n- one\n", "Intro.\n\n- one\n"),
+        ("- one\n- two\n  more of two\n- three\n", "- one\n- two\n  more of two\n- three\n"),
+        ("> a quote\n- in it\n", "> a quote\n- in it\n"),
+        ("| a | b |\n- x\n", "| a | b |\n- x\n"),
+        ("```\ntext\n- x\n```\n", "```\ntext\n- x\n```\n"),
+        ("    code\n- x\n", "    code\n- x\n"),
+        ("## Heading\n- x\n", "## Heading\n- x\n"),
+        ("A range 2025\n-2026 is not a list\n", "A range 2025\n-2026 is not a list\n"),
+    ],
+)
+def test_loosen_lists(body: str, expected: str) -> None:
+    assert loosen_lists(body) == expected
+
+
+def test_a_list_right_under_a_paragraph_renders_as_a_list() -> None:
+    html = markdown.markdown(loosen_lists("Things that would help:\n- one\n- two\n"))
+    assert "<li>one</li>" in html and "<li>two</li>" in html
