@@ -23,7 +23,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from generator import render, site, sitesearch, workers
+from generator import render, site, sitesearch, trash, workers
 from generator.model import Wiki
 from generator.settings import (
     DEFAULT_CONFIDENCE,
@@ -76,6 +76,12 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
     supports_multiple_instances = False
     pool: workers.PageWorkers | None = None
     search_copies: Path | None = None  # a temporary folder, for the build's duration
+    dirty = False  # `mkdocs build --dirty`: the site folder is not cleaned
+    deletion: trash.Deletion | None = None  # the previous site, being deleted meanwhile
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Note a --dirty build, whose site folder MkDocs keeps."""
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and check every note before MkDocs cleans the site folder: errors publish none."""
@@ -103,6 +109,11 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         config.extra_javascript = [*self.built.javascript, *config.extra_javascript]
         _drop_material_search(config)
         return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        """Move the previous site aside and delete it while this one builds (trash.py)."""
+        if not self.dirty:
+            self.deletion = trash.empty_in_background(Path(config.site_dir))
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Drop the notes folder's sources (keeping its images) and add the generated files."""
@@ -167,6 +178,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             raise PluginError(str(exc)) from None
         finally:
             self._drop_search_copies()
+            self._wait_for_deletion()
         log.info(f"Site search: indexed {pages} pages into {config.site_dir}/pagefind/")
 
     def on_build_error(self, error: Exception) -> None:
@@ -174,6 +186,12 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         if self.pool is not None:
             self.pool.stop()
         self._drop_search_copies()
+        self._wait_for_deletion()
+
+    def _wait_for_deletion(self) -> None:
+        if self.deletion is not None:
+            self.deletion.wait()
+            self.deletion = None
 
     def _drop_search_copies(self) -> None:
         if self.search_copies is not None:
