@@ -59,6 +59,15 @@ def tracked_files(root: Path, folder: Path) -> list[str]:
     return [name for name in out.decode("utf-8", "replace").split("\0") if name]
 
 
+def index_file(root: Path) -> Path | None:
+    """The index file of the repository holding `root` (`git add` rewrites it), if any."""
+    try:
+        out = run_git(root, "rev-parse", "--git-path", "index")
+    except GitError:
+        return None
+    return root / out.decode("utf-8", "surrogateescape").strip()  # relative to root, or absolute
+
+
 def open_repo(root: Path) -> Repo:
     """The repository holding `root`; GitError if there is none."""
     out = run_git(root, "rev-parse", "--is-shallow-repository", "--show-prefix")
