@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import sys
 
-from generator.jsonlines import AVAILABLE, Lines, send
+from generator.jsonlines import AVAILABLE, Lines, loads, send
 
 try:  # socket's C half: the module around it imports enum (~3 ms)
     from _socket import AF_UNIX, SOCK_STREAM
@@ -260,6 +260,24 @@ def spawn_server(config: str) -> None:
         os.posix_spawn(sys.executable, args, os.environ, file_actions=null, setsid=True)
     except OSError:
         return  # no server, then: every search runs in its own process, as before
+
+
+def server_status(config: str) -> dict[str, Any] | None:
+    """What the wiki's running server (for this Python) wrote in its lock file: pid, whether
+    it is ready, searches served; None if no server runs."""
+    import fcntl
+
+    paths = server_paths(os.path.realpath(config))
+    try:
+        with open(paths.lock if paths else "", "rb") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:  # a server holds it
+                status = loads(lock.readline().decode())
+                return status if isinstance(status, dict) else None
+            return None
+    except (OSError, ValueError):
+        return None
 
 
 def stop_server(config: str) -> bool:
