@@ -32,9 +32,9 @@ IN_ONLYDIR = 0x01000000
 IN_ISDIR = 0x40000000
 IN_NONBLOCK = os.O_NONBLOCK
 IN_CLOEXEC = os.O_CLOEXEC
-CHANGES = (
-    IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE
-)
+IN_MASK_ADD = 0x20000000
+ENTRIES = IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE  # names come and go
+CHANGES = ENTRIES | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE  # and what they hold changes
 SELF = IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT | IN_IGNORED
 _HEADER = struct.Struct("iIII")  # struct inotify_event: wd, mask, cookie, len; then the name
 
@@ -99,16 +99,21 @@ class Watcher:
             watch = self._watches.setdefault(wd, _Watch(here, tree=True))
             watch.folder, watch.tree = here, True  # a folder moved within the tree: its new path
 
-    def add_file(self, path: str) -> None:
-        """Watch one file (it may not exist yet) through its folder; OSError if not possible."""
+    def add_file(self, path: str, contents: bool = True) -> None:
+        """Watch one file (it may not exist yet) through its folder; OSError if not possible.
+
+        With `contents=False`, only its coming and going: a busy folder then sends far fewer
+        events (all of its entries', which are read and dropped).
+        """
         folder, name = os.path.split(os.path.abspath(path))
         self.symlinks = self.symlinks or os.path.islink(path)
-        wd = self._add(folder)
+        wd = self._add(folder, CHANGES if contents else ENTRIES)
         watch = self._watches.setdefault(wd, _Watch(folder, tree=False))
         watch.names.add(name)
 
-    def _add(self, folder: str) -> int:
-        mask = CHANGES | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR
+    def _add(self, folder: str, events: int = CHANGES) -> int:
+        """Watch a folder for these events too (a folder is watched once, for every event)."""
+        mask = events | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_MASK_ADD
         return _check(self._libc.inotify_add_watch(self._fd, os.fsencode(folder), mask))
 
     def drain(self) -> list[Event]:

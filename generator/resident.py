@@ -70,6 +70,8 @@ def watch_inputs(project: Project) -> Watcher | None:
     try:
         for path in watched_files(project):
             watcher.add_file(str(path))
+        for folder in (project.root, *project.root.parents):  # `git init` here or above
+            watcher.add_file(str(folder / ".git"), contents=False)
         watcher.add_tree(str(project.root / project.settings.notes_dir))
     except OSError:  # a folder is missing, or no inotify watches are left
         watcher.close()
@@ -78,12 +80,10 @@ def watch_inputs(project: Project) -> Watcher | None:
 
 
 def watched_files(project: Project) -> list[Path]:
-    """mkdocs.yml, the area registry, the git index, and `.git` at and above the wiki."""
+    """mkdocs.yml, the area registry, and the git index (what `git add` changes)."""
     files = [project.config_file, project.root / project.settings.areas_file]
     git_index = index_file(project.root)
-    if git_index is not None:
-        files.append(git_index)
-    return files + [folder / ".git" for folder in (project.root, *project.root.parents)]
+    return files if git_index is None else [*files, git_index]
 
 
 def _git_environment() -> tuple[tuple[str, str], ...]:

@@ -95,6 +95,24 @@ def test_a_single_file_is_watched_through_its_folder(tmp_path: Path) -> None:
         assert [(e.path, e.kind) for e in watcher.drain()] == [(str(config), "moved")]
 
 
+def test_a_file_watched_for_its_presence_only(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
+    with Watcher() as watcher:
+        watcher.add_file(str(tmp_path / ".git"), contents=False)
+        watcher.add_file(str(tmp_path / "mkdocs.yml"))  # the same folder, for contents too
+        (tmp_path / "mkdocs.yml").write_text("site_name: y\n")
+        assert {e.kind for e in watcher.drain()} == {"modified"}
+        (tmp_path / ".git").mkdir()
+        assert [(e.path, e.kind) for e in watcher.drain()] == [(str(tmp_path / ".git"), "created")]
+    with Watcher() as watcher:
+        watcher.add_file(str(tmp_path / ".git"), contents=False)
+        (tmp_path / "busy.log").write_text("x")  # a new entry, dropped by name
+        for _ in range(100):
+            with (tmp_path / "busy.log").open("a") as log:
+                log.write("line\n")  # contents: not even sent
+        assert watcher.drain() == []
+
+
 def test_a_symbolic_link_in_the_tree_is_noted(tree: Path) -> None:
     (tree / "link.md").symlink_to(tree / "billing" / "a.md")
     with Watcher() as watcher:
