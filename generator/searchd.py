@@ -66,16 +66,22 @@ def _terminate(*_: object) -> None:
 
 
 def _lock(path: str) -> int | None:
-    """The lock file's descriptor, locked for this process; None if another server holds it."""
+    """The lock file's descriptor, locked for this process; None if another server holds it.
+
+    A server deletes its lock file as it exits, so the file locked must still be the one at
+    `path` (else another server may have opened a newer one).
+    """
     import fcntl
 
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if os.fstat(fd).st_ino == os.stat(path).st_ino:
+            return fd
     except OSError:
-        os.close(fd)
-        return None
-    return fd
+        pass
+    os.close(fd)
+    return None
 
 
 class Server:
@@ -171,12 +177,14 @@ class Server:
             return False
 
     def close(self) -> None:
-        """Give up the socket (if still ours) and the lock; close the index (idempotent)."""
+        """Give up the socket and the lock, deleting both; close the index (idempotent)."""
         if self.lock < 0:
             return
         if self._owns_socket():
             os.unlink(self.paths.socket)
         self.listener.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.paths.lock)  # a server that opened it meanwhile then gives up
         os.close(self.lock)
         self.lock = -1
         self.resident.close()
