@@ -253,12 +253,19 @@ def _print(answer: dict[str, Any]) -> None:
 
 
 def spawn_server(config: str) -> None:
-    """Start the wiki's server in the background, detached; it exits at once if one runs."""
-    null = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
+    """Start the wiki's server in the background, detached; it exits at once if one runs.
+
+    It keeps none of this process's descriptors: a caller waiting for our stdout (or any pipe
+    it passed down, like make's jobserver) to close must not wait for the server as well.
+    """
+    actions: list[tuple[Any, ...]] = [
+        (os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)
+    ]
+    actions += [(os.POSIX_SPAWN_CLOSE, fd) for fd in _inherited()]
     args = [sys.executable, "-P", "-m", "generator.searchd", config]  # -P: not the cwd's code
     try:
-        os.posix_spawn(sys.executable, args, os.environ, file_actions=null, setsid=True)
-    except OSError:
+        os.posix_spawn(sys.executable, args, os.environ, file_actions=actions, setsid=True)
+    except Exception:  # e.g. OSError, or NotImplementedError where there is no setsid
         return  # no server, then: every search runs in its own process, as before
 
 
@@ -278,6 +285,22 @@ def server_status(config: str) -> dict[str, Any] | None:
             return None
     except (OSError, ValueError):
         return None
+
+
+def _inherited() -> list[int]:
+    """Open descriptors above 2 that a child would inherit (Linux; else none are known)."""
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return []
+    found = []
+    for fd in map(int, names):
+        try:
+            if fd > 2 and os.get_inheritable(fd):
+                found.append(fd)
+        except OSError:  # the descriptor that listed the folder, closed since
+            pass
+    return found
 
 
 def stop_server(config: str) -> bool:

@@ -323,6 +323,20 @@ def test_a_server_of_other_code_exits_and_the_client_answers(wiki: Wiki) -> None
         os.utime(source, ns=(times.st_atime_ns, times.st_mtime_ns))
 
 
+def test_the_server_keeps_none_of_the_clients_descriptors(wiki: Wiki) -> None:
+    import select
+
+    read, write = os.pipe()
+    os.set_inheritable(write, True)
+    done = subprocess.run([INSIGHTS, "search", "pricing"], cwd=wiki.root, env=wiki.env(),
+                          pass_fds=(write,), capture_output=True)  # fmt: skip
+    os.close(write)
+    assert done.returncode == 0
+    wiki.wait_for_server()  # started by that search
+    assert select.select([read], [], [], 10)[0] and os.read(read, 1) == b""  # closed: EOF
+    os.close(read)
+
+
 @pytest.mark.parametrize("kind", ["group-readable", "a symbolic link"])
 def test_a_runtime_folder_others_could_use_gets_no_server(wiki: Wiki, kind: str) -> None:
     folder = wiki.runtime / "insights"
