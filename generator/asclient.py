@@ -44,10 +44,10 @@ def _exit_code(code: object) -> int:
 def _as_client(request: dict[str, Any], chunks: Chunks) -> Iterator[None]:
     """The client's environment, working folder, umask, argv and stdout/stderr, for a command."""
     saved = (dict(os.environ), sys.argv, sys.stdout, sys.stderr, os.getcwd())
-    os.environ.clear()
-    os.environ.update(request["env"])
     umask = os.umask(request["umask"])  # the index files it writes get the client's permissions
     try:
+        os.environ.clear()
+        os.environ.update(request["env"])
         os.chdir(request["cwd"])
         sys.argv = [request["prog"], *request["argv"]]
         out, err = request["streams"]
