@@ -76,7 +76,6 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
     supports_multiple_instances = False
     pool: workers.PageWorkers | None = None
     search_copies: Path | None = None  # a temporary folder, for the build's duration
-    search: sitesearch.LiveIndex | None = None  # Pagefind, indexing pages as they are built
     dirty = False  # `mkdocs build --dirty`: the site folder is not cleaned
     deletion: trash.Deletion | None = None  # the previous site, being deleted meanwhile
 
@@ -132,17 +131,12 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         return files
 
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
-        """Fork workers that build a share of the pages on the other cores (workers.py), then
-        start Pagefind, which indexes each page as soon as it is built (sitesearch.py)."""
+        """Fork workers that build a share of the pages on the other cores (workers.py)."""
         self.search_copies = Path(tempfile.mkdtemp(prefix="insights-search-"))
-        pages = files.documentation_pages()
-        order = sorted(f.dest_uri for f in pages if not f.inclusion.is_excluded())
-        count = workers.worker_count(self.built.settings.workers, len(pages), config.plugins)
+        count = workers.worker_count(
+            self.built.settings.workers, len(files.documentation_pages()), config.plugins
+        )
         self.pool = workers.PageWorkers(files, nav, config, count) if count else None
-        try:  # after the fork: Pagefind and the thread feeding it belong to this process only
-            self.search = sitesearch.LiveIndex(self.search_copies, order)
-        except sitesearch.SiteSearchError as exc:
-            raise PluginError(str(exc)) from None
         return nav
 
     def on_template_context(self, context: Any, template_name: str, config: MkDocsConfig) -> Any:
@@ -177,15 +171,12 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         try:
             if self.pool is not None:
                 self.pool.finish()
-            if self.search is None:
-                raise PluginError("site search: the build never reached its navigation")
-            pages = self.search.finish(Path(config.site_dir) / sitesearch.OUTPUT_DIR)
+            pages = sitesearch.index_site(Path(config.site_dir), self.search_copies)
         except workers.WorkerFailed as exc:
             raise PluginError(f"A page worker failed: {exc}") from None
         except sitesearch.SiteSearchError as exc:
             raise PluginError(str(exc)) from None
         finally:
-            self._stop_search()
             self._drop_search_copies()
             self._wait_for_deletion()
         log.info(f"Site search: indexed {pages} pages into {config.site_dir}/pagefind/")
@@ -194,14 +185,8 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         """Stop the page workers of a build that failed."""
         if self.pool is not None:
             self.pool.stop()
-        self._stop_search()
         self._drop_search_copies()
         self._wait_for_deletion()
-
-    def _stop_search(self) -> None:
-        if self.search is not None:
-            self.search.stop()
-            self.search = None
 
     def _wait_for_deletion(self) -> None:
         if self.deletion is not None:

@@ -66,7 +66,7 @@ class Settings:
     chart_weeks: int = _opt(26, "Weeks in an area's notes-per-week chart.")
     site_url: str = _opt("", "Public URL used for feed links (else mkdocs.yml's site_url).")
     git_history: bool = _opt(True, "Show 'added by' and 'last edited by' from git history.")
-    workers: int = _opt(0, "Forked page builders: 0 is one per core, 1 builds in one process.")
+    workers: int = _opt(0, "Processes that build pages: 0 is one per core, 1 builds in one.")
 
 
 def option_docs() -> dict[str, tuple[str, Any, str]]:

@@ -1,4 +1,4 @@
-"""Site search: a chunked Pagefind index of the built site (through generator/pagefind.py).
+"""Site search: a chunked Pagefind index of the built site. The only Pagefind user.
 
 mkdocs-material's search downloads the whole index (18 MB at 10,000 notes) before the first
 result. Pagefind splits the index into chunks, so the browser (generator/assets/search.js)
@@ -14,14 +14,11 @@ own, and Pagefind's URLs come out the same since the copies keep the pages' path
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import threading
-from collections.abc import Sequence
+import subprocess
+import sys
 from pathlib import Path
-
-from generator.pagefind import PagefindError, Service
 
 OUTPUT_DIR = "pagefind"
 IGNORED = (
@@ -38,8 +35,6 @@ BODY_START = "<div data-pagefind-body>"
 BODY_END = "<!--/insights-search-body-->"  # right after the closing tag (theme/main.html)
 _HTML_TAG = re.compile(r"<html\b[^>]*>")
 _TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
-NOTHING = ".none"  # the marker of a page with nothing to index, next to where its copy would be
-_POLL = 0.005  # seconds between looks for the next copy
 
 
 class SiteSearchError(Exception):
@@ -57,130 +52,44 @@ def search_copy(html: str) -> str | None:
 
 
 def write_search_copy(folder: Path, dest_uri: str, html: str) -> None:
-    """Write a page's search copy at its path under `folder`, whole or not at all; for a page
-    with nothing to index, an empty marker instead, so that LiveIndex need not wait for it."""
+    """Write a page's search copy at its path under `folder` (if it has anything to index)."""
     copy = search_copy(html)
-    path = folder / dest_uri
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if copy is None:
-        path.with_name(path.name + NOTHING).touch()
-        return
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    partial.write_text(copy, encoding="utf-8")
-    os.replace(partial, path)
+    if copy is not None:
+        path = folder / dest_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(copy, encoding="utf-8")
 
 
 def index_site(site_dir: Path, copies: Path | None = None) -> int:
     """Index a built site into `<site_dir>/pagefind/`; return the number of pages indexed.
 
-    `copies` is the folder of the pages' search copies; without it the pages are read. Pages
-    go to Pagefind sorted by path.
+    `copies` is the folder of the pages' search copies; without it the pages are read.
     """
     output = site_dir / OUTPUT_DIR
-    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(output, ignore_errors=True)  # no stale chunks from an earlier build
     source = copies or site_dir
-    pages = _pages(source)
-    if not pages:
-        raise SiteSearchError(f"Pagefind: {source} did not contain any html files to index")
-    return LiveIndex(source, pages).finish(output)
+    result = subprocess.run(
+        _command(source, output),
+        cwd=source,  # Pagefind also reads a pagefind.yml in its working folder: not the wiki's
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        raise SiteSearchError("Pagefind failed: " + "\n".join(dict.fromkeys(lines)))
+    return indexed_pages(output)
 
 
-class LiveIndex:
-    """Pagefind indexing the search copies, in a thread, while the pages are being built.
-
-    Copies are given to Pagefind in `order`, each as soon as its page is built (whichever
-    process builds it). Pagefind's index depends on that order, so it must not depend on how
-    pages were shared among processes: the plugin sorts the pages by path, as index_site
-    does. A page is waited for until its copy or its marker appears, or until `finish` says
-    that every page is built; copies of pages not in `order` are indexed last, by path.
-    """
-
-    def __init__(self, copies: Path, order: Sequence[str]) -> None:
-        self.copies = copies
-        self.order = list(order)
-        self.fed: dict[int, str] = {}  # Pagefind's message number -> the page it indexes
-        self.built = threading.Event()
-        self.stopping = False
-        self.error: Exception | None = None
-        try:
-            self.service = Service(cwd=copies)  # Pagefind also reads a pagefind.yml there
-            self.index = self.service.new_index({"exclude_selectors": list(IGNORED)})
-        except PagefindError as exc:
-            raise SiteSearchError(str(exc)) from None
-        self.thread = threading.Thread(target=self._feed, name="pagefind-feed", daemon=True)
-        self.thread.start()
-
-    def finish(self, output: Path) -> int:
-        """Once every page is built: index the rest, write the index into `output` (replacing
-        what was there) and return the number of pages in it."""
-        self.built.set()
-        self.thread.join()
-        try:
-            if self.error is not None:
-                raise self.error
-            done = set(self.fed.values())
-            for page in _pages(self.copies):  # copies of pages not in `order`, if any
-                if page not in done:
-                    self._add(page, _read(self.copies / page))
-            for number, page in self.fed.items():
-                try:
-                    self.service.wait(number)
-                except PagefindError as exc:
-                    raise SiteSearchError(f"{exc} (indexing {page})") from None
-            shutil.rmtree(output, ignore_errors=True)
-            for path, data in self.service.files(self.index):
-                target = output.joinpath(*path.parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-        except PagefindError as exc:
-            raise SiteSearchError(str(exc)) from None
-        finally:
-            self.service.close()
-        return indexed_pages(output)
-
-    def stop(self) -> None:
-        """End the indexing of a build that failed."""
-        self.stopping = True
-        self.built.set()
-        self.thread.join()
-        self.service.close()
-
-    def _feed(self) -> None:
-        try:
-            for page in self.order:
-                html = self._wait_for(page)
-                if self.stopping:
-                    return
-                if html is not None:
-                    self._add(page, html)
-        except Exception as exc:  # raised again by finish(), in the build's thread
-            self.error = exc
-
-    def _wait_for(self, page: str) -> str | None:
-        path = self.copies / page
-        marker = path.with_name(path.name + NOTHING)
-        while True:
-            last_look = self.built.is_set()
-            try:
-                return _read(path)
-            except FileNotFoundError:
-                pass
-            if last_look or self.stopping or marker.exists():
-                return None
-            self.built.wait(_POLL)
-
-    def _add(self, page: str, html: str) -> None:
-        payload = {"type": "AddFile", "index_id": self.index, "file_path": page}
-        number = self.service.send({**payload, "file_contents": html})
-        self.fed[number] = page
-
-
-def _pages(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
-
-
-def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")
+def _command(site_dir: Path, output: Path) -> list[str]:
+    """The bundled Pagefind binary (pagefind[bin]), run offline with every option explicit."""
+    return [
+        *(sys.executable, "-m", "pagefind"),
+        *("--site", str(site_dir.resolve())),
+        *("--output-path", str(output.resolve())),
+        *(arg for selector in IGNORED for arg in ("--exclude-selectors", selector)),
+        "--silent",
+    ]
 
 
 def indexed_pages(output: Path) -> int:

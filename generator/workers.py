@@ -2,13 +2,12 @@
 
 MkDocs reads and renders pages one after another, on one core. At 10,000 notes that is most
 of a build. So at `on_nav`, the last event before MkDocs reads any page, the plugin forks a
-worker per core. The workers share the pages that are not in the navigation (insight and
-listing pages) and run MkDocs' own steps on each one (`_populate_page` then `_build_page`:
-the same plugin events, Markdown and theme), writing them into `site_dir`; the main process
-builds the navigation's few pages, then waits. In the main process the workers' pages are
-marked as excluded, so MkDocs skips them. At `on_post_build` the main process waits for
-the workers and replays their log messages through its own loggers, so `--strict` counts
-their warnings too.
+worker per extra core. Each worker takes a share of the pages that are not in the
+navigation (insight and listing pages) and runs MkDocs' own steps on each one
+(`_populate_page` then `_build_page`: the same plugin events, Markdown and theme), writing
+them into `site_dir`. In the main process those pages are marked as excluded, so MkDocs
+skips them. At `on_post_build` the main process waits for the workers and replays their log
+messages through its own loggers, so `--strict` counts their warnings too.
 
 Pages are independent of each other once the navigation is fixed, so a page is written
 byte for byte the same whichever process builds it.
@@ -59,31 +58,32 @@ class Worker:
 
 
 def worker_count(requested: int, pages: int, plugins: Iterable[str] = ()) -> int:
-    """How many workers to fork: they build the pages outside the navigation between them.
+    """How many workers to fork besides the main process.
 
-    `requested` is the `workers` option: 1 forks none (one process builds everything), N
-    forks N, and 0 (the default) forks one per core, as long as there are two cores, each
-    worker gets at least MIN_SHARE pages and every plugin is one of STATELESS_PLUGINS.
+    `requested` is the `workers` option: 1 forks none, N forks N - 1, and 0 (the default)
+    forks one per extra core, as long as each process gets at least MIN_SHARE pages and
+    every plugin is one of STATELESS_PLUGINS.
     """
     if requested == 1 or not hasattr(os, "fork") or threading.active_count() > 1:
         return 0
     if requested > 1:
-        return requested
+        return requested - 1
     if not STATELESS_PLUGINS.issuperset(plugins):
         return 0
-    count = min(os.cpu_count() or 1, pages // MIN_SHARE)
-    return count if count > 1 else 0
+    return max(0, min((os.cpu_count() or 1) - 1, pages // MIN_SHARE - 1))
 
 
 def shares(files: Files, count: int) -> list[list[File]]:
-    """Deal the pages outside the navigation to `count` workers, in turn, so that each has
-    as many and all of them reach a given point in the site at about the same time.
+    """Split the pages among the main process and `count` workers: equal numbers of pages.
 
-    The main process keeps the navigation's pages, whose titles other pages read. It builds
-    them as MkDocs does, reading every page before writing any.
+    Workers only take pages outside the navigation, whose titles and links no other page
+    reads; the main process keeps the rest and every page no worker took.
     """
-    movable = [f for f in files.documentation_pages() if f.inclusion.is_not_in_nav()]
-    return [movable[i::count] for i in range(count)] if count else []
+    pages = files.documentation_pages()
+    movable = [f for f in pages if f.inclusion.is_not_in_nav()]
+    per_process = len(pages) // (count + 1)
+    taken = movable[: per_process * count] if count else []
+    return [taken[i::count] for i in range(count)]
 
 
 class PageWorkers:
@@ -163,13 +163,12 @@ def _run(
     root.handlers = [collector]
     outcome: dict[str, Any] = {}
     try:
-        # Each page is read and written before the next, unlike in MkDocs' loop: no page of
-        # a share is in the navigation, so none needs another's title; and Pagefind can index
-        # each page from the start (sitesearch.LiveIndex).
-        env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
         for file in share:
             assert file.page is not None
             mkdocs_build._populate_page(file.page, config, files)
+        env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
+        for file in share:
+            assert file.page is not None
             mkdocs_build._build_page(file.page, config, doc_files, nav, env)
         for file in share:
             assert file.page is not None

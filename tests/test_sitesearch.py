@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -106,71 +105,3 @@ def test_the_search_copies_give_the_index_the_whole_pages_give(small: Path, tmp_
 )
 def test_search_copy(html: str, copy: str | None) -> None:
     assert sitesearch.search_copy(html) == copy
-
-
-def _page(title: str, words: str) -> str:
-    return (
-        f'<html lang="en"><head><title>{title}</title></head><body><div data-pagefind-body>'
-        f"<h1>{title}</h1><p>{words}</p></div><!--/insights-search-body--></body></html>"
-    )
-
-
-PAGES = {
-    f"{area}/{number}/index.html": _page(f"{area} note {number}", f"{area} words {number}")
-    for area in ("billing", "onboarding", "reporting")
-    for number in range(12)
-}
-
-
-def test_pages_indexed_while_built_in_any_order_give_the_index_of_the_finished_site(
-    tmp_path: Path,
-) -> None:
-    copies, live_copies = tmp_path / "copies", tmp_path / "live"
-    for uri, html in PAGES.items():
-        sitesearch.write_search_copy(copies, uri, html)
-    assert sitesearch.index_site(tmp_path / "whole", copies) == len(PAGES)
-    order = sorted([*PAGES, "404.html"])
-    live_copies.mkdir()
-    live = sitesearch.LiveIndex(live_copies, order)
-    for uri in reversed(order):  # the last page first: the feed waits for the first
-        if uri == "404.html":
-            sitesearch.write_search_copy(live_copies, uri, "<html><p>not found</p></html>")
-        else:
-            sitesearch.write_search_copy(live_copies, uri, PAGES[uri])
-        time.sleep(0.002)
-    assert live.finish(tmp_path / "live-index") == len(PAGES)
-    assert tree_digest(tmp_path / "live-index") == tree_digest(tmp_path / "whole" / "pagefind")
-    assert not list(live_copies.rglob("*.part"))  # each copy was written whole, then renamed
-
-
-def test_a_page_that_never_comes_is_left_out_and_one_not_expected_is_indexed(
-    tmp_path: Path,
-) -> None:
-    live = sitesearch.LiveIndex(tmp_path, ["never/index.html", "a/index.html"])
-    copies = tmp_path
-    sitesearch.write_search_copy(copies, "a/index.html", PAGES["billing/1/index.html"])
-    sitesearch.write_search_copy(copies, "b/index.html", PAGES["billing/2/index.html"])
-    assert live.finish(tmp_path / "index") == 2  # and finish() did not wait for 'never'
-
-
-def test_pagefind_that_cannot_start_is_a_site_search_error(tmp_path: Path) -> None:
-    with pytest.raises(sitesearch.SiteSearchError, match="cannot start Pagefind in"):
-        sitesearch.LiveIndex(tmp_path / "missing", [])
-
-
-def test_a_failed_build_stops_the_indexing_without_waiting(tmp_path: Path) -> None:
-    live = sitesearch.LiveIndex(tmp_path, ["a/index.html"])
-    started = time.monotonic()
-    live.stop()
-    assert time.monotonic() - started < 10
-    assert not live.thread.is_alive()
-
-
-def test_pagefind_stopping_midway_fails_with_what_it_said(tmp_path: Path) -> None:
-    copies = tmp_path / "copies"
-    for uri, html in PAGES.items():
-        sitesearch.write_search_copy(copies, uri, html)
-    live = sitesearch.LiveIndex(copies, sorted(PAGES))
-    live.service._process.kill()
-    with pytest.raises(sitesearch.SiteSearchError, match=r"Pagefind stopped \(exit code -9\)"):
-        live.finish(tmp_path / "index")

@@ -43,7 +43,7 @@ def test_three_processes_write_the_same_site_as_one(tmp_path: Path) -> None:
     assert len(re.findall("<loc>", sitemap)) == len(pages)  # the workers' pages are listed too
 
 
-def test_workers_share_every_page_outside_the_navigation_in_turn(tmp_path: Path) -> None:
+def test_shares_give_each_process_as_many_pages_and_never_a_nav_page(tmp_path: Path) -> None:
     root = small_wiki(tmp_path, 2)
     captured: dict[str, object] = {}
 
@@ -59,10 +59,9 @@ def test_workers_share_every_page_outside_the_navigation_in_turn(tmp_path: Path)
     finally:
         workers.shares = original  # type: ignore[assignment]
     pages, shares = captured["pages"], captured["shares"]
-    assert isinstance(pages, list) and isinstance(shares, list) and len(shares) == 2
-    outside = [file for file in pages if file.inclusion.is_not_in_nav()]
-    assert 0 < len(outside) < len(pages)  # the fixture has pages in and out of the navigation
-    assert shares == [outside[0::2], outside[1::2]]
+    assert isinstance(pages, list) and isinstance(shares, list) and len(shares) == 1
+    assert len(shares[0]) == len(pages) // 2
+    assert all(file.inclusion.is_not_in_nav() for file in shares[0])
 
 
 def in_workers_only(monkeypatch: pytest.MonkeyPatch, action: Callable[[str], None]) -> None:
@@ -107,11 +106,11 @@ def test_a_worker_that_fails_fails_the_build_with_its_reason(
     ("requested", "pages", "cores", "plugins", "expected"),
     [
         (1, 10_000, 8, [], 0),  # one process: no worker
-        (3, 10, 1, ["tags"], 3),  # asked for: given, whatever the size and plugins
-        (0, 10_000, 2, ["material/search", "insights"], 2),  # one per core
-        (0, 10_000, 1, [], 0),  # one core: the main process builds everything
+        (3, 10, 1, ["tags"], 2),  # asked for: given, whatever the size and plugins
+        (0, 10_000, 2, ["material/search", "insights"], 1),  # one per extra core
+        (0, 10_000, 1, [], 0),
         (0, 150, 8, [], 0),  # too few pages to share
-        (0, 450, 8, [], 4),
+        (0, 450, 8, [], 3),
         (0, 10_000, 2, ["insights", "material/tags"], 0),  # it may collect from every page
     ],
 )
