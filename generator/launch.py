@@ -280,7 +280,7 @@ def server_status(config: str) -> dict[str, Any] | None:
             try:
                 fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
             except BlockingIOError:  # a server holds it
-                status = loads(lock.readline().decode())
+                status = loads(lock.readline().decode().strip())
                 return status if isinstance(status, dict) else None
             return None
     except (OSError, ValueError):

@@ -220,6 +220,20 @@ def test_the_first_search_starts_a_server_and_the_next_ones_use_the_open_index(w
     assert oct((wiki.runtime / "insights").stat().st_mode & 0o777) == "0o700"
 
 
+def test_the_status_of_a_running_server_is_read_from_its_lock_file(
+    wiki: Wiki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(wiki.runtime))
+    config = str(wiki.root / "mkdocs.yml")
+    assert launch.server_status(config) is None
+    started = wiki.start()
+    status = launch.server_status(config)
+    assert status is not None and status["ready"] and status["pid"] == started["pid"]
+    assert launch.stop_server(config)
+    wiki.wait_for_exit()
+    assert launch.server_status(config) is None
+
+
 def _note(wiki: Wiki, rel: str) -> Path:
     return wiki.root / NOTES / rel
 
