@@ -15,7 +15,7 @@ import os
 import re
 import stat
 import threading
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from functools import partial
 from pathlib import Path, PurePosixPath
 
@@ -54,36 +54,41 @@ def load_wiki(
     areas: tuple[Area, ...],
     as_of: dt.date,
     files: list[NoteFile] | None = None,
+    cache: ReadCache | None = None,
 ) -> Wiki:
-    """Parse and validate every note, then check what only the whole wiki can tell."""
+    """Parse and validate every note, then check what only the whole wiki can tell.
+
+    A long-lived caller (the search server) passes a ReadCache, and only the notes that
+    changed since its last load are read again.
+    """
     files = find_note_files(root, settings) if files is None else files
     ids = {f.id for f in files}
+    parse = partial(parse_file, settings=settings, areas=areas, as_of=as_of, ids=ids)
+    if cache is None:
+        parsed = _parse_files(files, parse)
+    else:
+        parsed = cache.parse(files, (settings, areas, as_of, frozenset(ids)), parse)
     notes: list[Note] = []
     problems: list[Problem] = []
-    for note, found in _read_notes(files, settings, areas, as_of, ids):
+    for item, (note, found) in zip(files, parsed, strict=True):
         problems.extend(found)
         if note is not None:
+            problems.extend(_check_links(note, item, settings.notes_dir))
             notes.append(note)
     problems.extend(check_ids(files))
     return Wiki(tuple(notes), areas, tuple(sorted(set(problems))), checked=len(files))
 
 
 PARALLEL_FROM = 2000  # notes: below this, a second process costs more than it saves
+Parsed = tuple[Note | None, list[Problem]]
 
 
-def _read_notes(
-    files: list[NoteFile],
-    settings: Settings,
-    areas: tuple[Area, ...],
-    as_of: dt.date,
-    ids: set[str],
-) -> list[tuple[Note | None, list[Problem]]]:
-    """`read_note` for each file, in file order; a large wiki is read in two processes.
+def _parse_files(files: list[NoteFile], parse: Callable[[NoteFile], Parsed]) -> list[Parsed]:
+    """`parse` of each file, in file order; a large wiki is read in two processes.
 
     A forked process reads the second half, so only the notes travel back, not the inputs.
     Forking is only safe from a single thread (`mkdocs serve` runs several: it reads alone).
     """
-    read = partial(read_note, settings=settings, areas=areas, as_of=as_of, ids=ids)
     parallel = (
         len(files) >= PARALLEL_FROM
         and (os.cpu_count() or 1) > 1
@@ -91,12 +96,60 @@ def _read_notes(
         and threading.active_count() == 1
     )
     if not parallel:
-        return [read(item) for item in files]
+        return [parse(item) for item in files]
     half = len(files) // 2
     with multiprocessing.get_context("fork").Pool(1) as pool:
-        second = pool.map_async(read, files[half:], chunksize=max(1, (len(files) - half) // 8))
-        first = [read(item) for item in files[:half]]
+        second = pool.map_async(parse, files[half:], chunksize=max(1, (len(files) - half) // 8))
+        first = [parse(item) for item in files[:half]]
         return first + second.get()
+
+
+class ReadCache:
+    """The notes a long-lived process parsed, kept so that its next load parses only what
+    changed: a file whose size, modification time and inode are unchanged is not read again,
+    as long as everything else a note's checks depend on (settings, areas, as-of day and the
+    ids of all notes) is unchanged too. Link checks, which look at other files, always run.
+    """
+
+    def __init__(self) -> None:
+        self._context: object = None
+        self._parsed: dict[str, tuple[tuple[int, int, int], Parsed]] = {}
+
+    def parse(
+        self,
+        files: list[NoteFile],
+        context: object,
+        parse: Callable[[NoteFile], Parsed],
+    ) -> list[Parsed]:
+        """`parse` of each file, in file order, from the cache where the file is unchanged."""
+        if context != self._context:
+            self._context, self._parsed = context, {}
+        stamps = [_stamp(item) for item in files]  # before reading: a later change shows
+        missing = [
+            item
+            for item, stamp in zip(files, stamps, strict=True)
+            if stamp is None or self._parsed.get(item.path, (None,))[0] != stamp
+        ]
+        paths = [item.path for item in missing]
+        fresh = dict(zip(paths, _parse_files(missing, parse), strict=True))
+        results, kept = [], {}
+        for item, stamp in zip(files, stamps, strict=True):
+            parsed = fresh[item.path] if item.path in fresh else self._parsed[item.path][1]
+            if stamp is not None:
+                kept[item.path] = (stamp, parsed)
+            results.append(parsed)
+        self._parsed = kept
+        return results
+
+
+def _stamp(item: NoteFile) -> tuple[int, int, int] | None:
+    if item.problem is not None:
+        return None
+    try:
+        st = item.absolute.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def read_note(
@@ -105,17 +158,28 @@ def read_note(
     areas: tuple[Area, ...],
     as_of: dt.date,
     ids: Collection[str] | None = None,
-) -> tuple[Note | None, list[Problem]]:
+) -> Parsed:
     """Read one file from disk and validate it; a note comes back only if it has no errors."""
+    note, problems = parse_file(item, settings, areas, as_of, ids)
+    if note is not None:
+        problems += _check_links(note, item, settings.notes_dir)
+    return note, problems
+
+
+def parse_file(
+    item: NoteFile,
+    settings: Settings,
+    areas: tuple[Area, ...],
+    as_of: dt.date,
+    ids: Collection[str] | None = None,
+) -> Parsed:
+    """Read one file and validate what depends on its bytes alone (not its links)."""
     if item.problem is not None:
         return None, [item.problem]
     data = _read_bytes(item, settings.max_note_bytes)
     if isinstance(data, Problem):
         return None, [data]
-    note, problems = parse_note(item.path, data, settings, areas, as_of, ids)
-    if note is not None:
-        problems += _check_links(note, item, settings.notes_dir)
-    return note, problems
+    return parse_note(item.path, data, settings, areas, as_of, ids)
 
 
 def _check_links(note: Note, item: NoteFile, notes_dir: str) -> list[Problem]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from generator.gitrepo import index_file
 from generator.index import InsightIndex
 from generator.inotify import Watcher
+from generator.notes import ReadCache
 from generator.project import Project
 from generator.search import current_index
 
@@ -33,6 +34,7 @@ class ResidentIndex:
         self._index: InsightIndex | None = None
         self._unindexed = 0
         self._key: tuple[object, ...] | None = None
+        self._notes = ReadCache()  # so a change re-reads the changed notes only
         self.reused = 0  # searches answered by the open index without a look at the notes
 
     def current(self, project: Project, as_of: dt.date) -> tuple[InsightIndex, int]:
@@ -43,7 +45,7 @@ class ResidentIndex:
             return self._index, self._unindexed
         self.close()
         self._watcher = watch_inputs(project)
-        self._index, self._unindexed = current_index(project, as_of)
+        self._index, self._unindexed = current_index(project, as_of, cache=self._notes)
         self._key = key
         return self._index, self._unindexed
 
