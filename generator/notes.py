@@ -70,10 +70,10 @@ def load_wiki(
         parsed = cache.parse(files, (settings, areas, as_of, frozenset(ids)), parse)
     notes: list[Note] = []
     problems: list[Problem] = []
-    for item, (note, found) in zip(files, parsed, strict=True):
+    for item, result in zip(files, parsed, strict=True):
+        note, found = _with_links(item, result, settings.notes_dir)
         problems.extend(found)
         if note is not None:
-            problems.extend(_check_links(note, item, settings.notes_dir))
             notes.append(note)
     problems.extend(check_ids(files))
     return Wiki(tuple(notes), areas, tuple(sorted(set(problems))), checked=len(files))
@@ -160,10 +160,7 @@ def read_note(
     ids: Collection[str] | None = None,
 ) -> Parsed:
     """Read one file from disk and validate it; a note comes back only if it has no errors."""
-    note, problems = parse_file(item, settings, areas, as_of, ids)
-    if note is not None:
-        problems += _check_links(note, item, settings.notes_dir)
-    return note, problems
+    return _with_links(item, parse_file(item, settings, areas, as_of, ids), settings.notes_dir)
 
 
 def parse_file(
@@ -180,6 +177,13 @@ def parse_file(
     if isinstance(data, Problem):
         return None, [data]
     return parse_note(item.path, data, settings, areas, as_of, ids)
+
+
+def _with_links(item: NoteFile, parsed: Parsed, notes_dir: str) -> Parsed:
+    """A parsed note with the warnings about its links added (a new list: `parsed` may be
+    ReadCache's)."""
+    note, problems = parsed
+    return note, problems + (_check_links(note, item, notes_dir) if note is not None else [])
 
 
 def _check_links(note: Note, item: NoteFile, notes_dir: str) -> list[Problem]:

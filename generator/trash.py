@@ -13,6 +13,7 @@ of a deployment checkout, say).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +82,4 @@ def _start(folders: list[Path]) -> Deletion | None:
 
 
 def _remove(path: Path) -> None:
-    import shutil
-
     shutil.rmtree(path, ignore_errors=True)
