@@ -10,8 +10,6 @@ import dataclasses
 import datetime as dt
 import logging
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +73,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
 
     supports_multiple_instances = False
     pool: workers.PageWorkers | None = None
-    search_copies: Path | None = None  # a temporary folder, for the build's duration
+    search_copies: sitesearch.SearchCopies | None = None  # for the build's duration
     dirty = False  # `mkdocs build --dirty`: the site folder is not cleaned
     deletion: trash.Deletion | None = None  # the previous site, being deleted meanwhile
 
@@ -132,7 +130,10 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
 
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
         """Fork workers that build a share of the pages on the other cores (workers.py)."""
-        self.search_copies = Path(tempfile.mkdtemp(prefix="insights-search-"))
+        self._drop_search_copies()
+        self.search_copies = sitesearch.SearchCopies(
+            f.dest_uri for f in files.documentation_pages()
+        )
         count = workers.worker_count(
             self.built.settings.workers, len(files.documentation_pages()), config.plugins
         )
@@ -163,7 +164,10 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
     def on_post_page(self, output: str, page: Any, config: MkDocsConfig) -> str:
         """Keep the page's search copy, the part of it Pagefind reads (sitesearch.py)."""
         if self.search_copies is not None:
-            sitesearch.write_search_copy(self.search_copies, page.file.dest_uri, output)
+            try:
+                self.search_copies.write(page.file.dest_uri, output)
+            except sitesearch.SiteSearchError as exc:
+                raise PluginError(str(exc)) from None
         return output
 
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -171,7 +175,8 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         try:
             if self.pool is not None:
                 self.pool.finish()
-            pages = sitesearch.index_site(Path(config.site_dir), self.search_copies)
+            copies = self.search_copies.folder if self.search_copies else None
+            pages = sitesearch.index_site(Path(config.site_dir), copies)
         except workers.WorkerFailed as exc:
             raise PluginError(f"A page worker failed: {exc}") from None
         except sitesearch.SiteSearchError as exc:
@@ -195,7 +200,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
 
     def _drop_search_copies(self) -> None:
         if self.search_copies is not None:
-            shutil.rmtree(self.search_copies, ignore_errors=True)
+            self.search_copies.remove()
             self.search_copies = None
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -73,19 +73,80 @@ def test_a_site_pagefind_cannot_index_fails_with_its_reason(tmp_path: Path) -> N
         sitesearch.index_site(tmp_path)
 
 
-def test_the_search_copies_give_the_index_the_whole_pages_give(small: Path, tmp_path: Path) -> None:
+def test_the_search_copies_give_the_index_the_whole_pages_give(small: Path) -> None:
+    """(On the site's own file system, so that Pagefind finds the files in the same order.)"""
     assert build(small)[0] == 0
     site = small / "site"
+    pages = html_pages(site)
+    assert sitesearch.index_site(site) == len(pages) - 1  # from the whole pages
     built = tree_digest(site / "pagefind")
-    copies = tmp_path / "copies"
-    for page in html_pages(site):
-        html = page.read_text(encoding="utf-8")
-        sitesearch.write_search_copy(copies, page.relative_to(site).as_posix(), html)
-    assert sitesearch.index_site(site) == sitesearch.indexed_pages(site / "pagefind")
-    assert tree_digest(site / "pagefind") == built  # from the whole pages, as before
-    assert sorted(p.relative_to(copies) for p in copies.rglob("*.html")) == sorted(
-        p.relative_to(site) for p in html_pages(site) if p.name != "404.html"
-    )
+    copies = sitesearch.SearchCopies((p.relative_to(site).as_posix() for p in pages), small)
+    try:
+        for page in pages:
+            copies.write(page.relative_to(site).as_posix(), page.read_text(encoding="utf-8"))
+        kept = sorted(p.relative_to(copies.folder) for p in copies.folder.rglob("*.html"))
+        # the 404 page has nothing to index: its empty file is gone
+        assert kept == sorted(p.relative_to(site) for p in pages if p.name != "404.html")
+        assert sitesearch.index_site(site, copies.folder) == len(pages) - 1
+        assert tree_digest(site / "pagefind") == built
+    finally:
+        copies.remove()
+    assert not copies.folder.exists()
+
+
+def test_the_index_does_not_depend_on_the_order_pages_are_built_in(small: Path) -> None:
+    """Pagefind numbers pages in the order the file system lists them; on a memory file
+    system that is the order files were made in, so SearchCopies makes them all up front."""
+    assert build(small)[0] == 0
+    site = small / "site"
+    pages = [p for p in html_pages(site) if p.name != "404.html"]
+    digests = []
+    for order in (pages, pages[::-1]):
+        copies = sitesearch.SearchCopies(p.relative_to(site).as_posix() for p in pages)
+        try:
+            for page in order:
+                copies.write(page.relative_to(site).as_posix(), page.read_text(encoding="utf-8"))
+            out = small / f"index-{len(digests)}"
+            sitesearch.index_site(out, copies.folder)
+            digests.append(tree_digest(out / "pagefind"))
+        finally:
+            copies.remove()
+    assert digests[0] == digests[1]
+
+
+def test_search_copies_go_to_memory_when_it_has_room(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = tmp_path / "shm"
+    memory.mkdir()
+    monkeypatch.setattr(sitesearch, "MEMORY", memory)
+    copies = sitesearch.SearchCopies(["a/index.html", "index.html"])
+    assert copies.folder.parent == memory
+    assert sorted(p.relative_to(copies.folder).as_posix() for p in copies.folder.rglob("*")) == [
+        "a",
+        "a/index.html",
+        "index.html",
+    ]
+    copies.remove()
+    monkeypatch.setattr(sitesearch, "ROOM_PER_PAGE", 1 << 60)  # no room: the temporary folder
+    copies = sitesearch.SearchCopies(["index.html"])
+    assert copies.folder.parent != memory
+    copies.remove()
+    monkeypatch.setattr(sitesearch, "MEMORY", tmp_path / "missing")
+    copies = sitesearch.SearchCopies(["index.html"])
+    assert copies.folder.exists()
+    copies.remove()
+
+
+def test_a_search_copy_that_cannot_be_written_says_where_and_why(tmp_path: Path) -> None:
+    copies = sitesearch.SearchCopies(["a/index.html"], scratch=tmp_path)
+    (copies.folder / "a" / "index.html").unlink()
+    (copies.folder / "a").rmdir()
+    (copies.folder / "a").write_text("a file where a folder should be", encoding="utf-8")
+    html = "<html><div data-pagefind-body>x</div><!--/insights-search-body-->"
+    with pytest.raises(sitesearch.SiteSearchError, match=r"a/index\.html.*build again"):
+        copies.write("a/index.html", html)
+    copies.remove()
 
 
 @pytest.mark.parametrize(
