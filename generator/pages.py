@@ -76,6 +76,8 @@ class SiteContext:
         self.src_of = {n.id: note_src(n, self.settings) for n in self.notes}
         self.areas = {a.slug: a for a in self.wiki.areas}
         self.group_cache: dict[str, list[Group]] = {}
+        self.row_cache: dict[str, list[tuple[Any, Any]]] = {}  # see note_item_from
+        self.dest_cache: dict[tuple[str, str, int], tuple[list[str], bool]] = {}
 
 
 def newest_first(note: Note) -> tuple[int, str]:
@@ -131,14 +133,52 @@ def href_from(ctx: SiteContext, here: str) -> Url:
     """
     directory_urls = ctx.directory_urls
     base = _parts(posixpath.dirname(page_url(here, directory_urls)))
+    dests = ctx.dest_cache
 
     def href(kind: str, key: str = "", page: int = 1) -> Any:
-        dest = page_url(_paged(target(ctx, kind, key), page), directory_urls)
-        folder = dest.endswith("/") or not dest
-        relative = _relative(_parts(dest), base)
-        return render.link((relative + "/" if folder and relative else relative) or "./")
+        found = dests.get((kind, key, page))
+        if found is None:
+            dest = page_url(_paged(target(ctx, kind, key), page), directory_urls)
+            found = dests[kind, key, page] = (_parts(render.link(dest)), dest.endswith("/"))
+        parts, folder = found
+        relative = _relative(parts, base)
+        return render.trusted((relative + "/" if folder and relative else relative) or "./")
 
     return href
+
+
+def note_item_from(ctx: SiteContext, href: Url) -> Url:
+    """A `note_item(note)` for templates: the note's row in a list of insights.
+
+    The row is the macro `note_row` of _macros.md.j2. A note sits in dozens of lists (its
+    area, tags, customers, month...), and its row differs between them only by the links
+    `href` gave it; so each rendering is kept with the links it asked for, and used again on
+    any page where those links come out the same.
+    """
+    asked: list[tuple[tuple[Any, ...], Any]] = []
+    macros: list[Any] = []
+
+    def recording_href(*args: Any) -> Any:
+        url = href(*args)
+        asked.append((args, url))
+        return url
+
+    def note_item(note: Note) -> Any:
+        kept = ctx.row_cache.setdefault(note.id, [])
+        for links, row in kept:
+            if all(href(*args) == url for args, url in links):
+                return row
+        if not macros:
+            module = render.template_module(
+                "_macros.md.j2", ctx.overrides, href=recording_href, ctx=ctx
+            )
+            macros.append(module.note_row)
+        asked.clear()
+        row = macros[0](note)
+        kept.append((tuple(asked), row))
+        return row
+
+    return note_item
 
 
 def page_url(src: str, directory_urls: bool = True) -> str:
@@ -242,11 +282,13 @@ def _page(ctx: SiteContext, src: str, template: str, **context: Any) -> Page:
         fragments.append((marker, str(html)))
         return render.trusted("\n" + marker + "\n")
 
+    href = href_from(ctx, src)
     text = render.render(
         template,
         ctx.overrides,
         url=url_from(ctx, src),
-        href=href_from(ctx, src),
+        href=href,
+        note_item=note_item_from(ctx, href),
         fragment=fragment,
         as_of=ctx.as_of,
         ctx=ctx,

@@ -115,6 +115,11 @@ def render(template: str, overrides: str | None = None, **context: Any) -> str:
     return environment(overrides).get_template(template).render(**context)
 
 
+def template_module(template: str, overrides: str | None = None, **context: Any) -> Any:
+    """A Markdown template's macros, as if imported by a page with this context."""
+    return environment(overrides).get_template(template).make_module(context)
+
+
 def render_xml(template: str, overrides: str | None = None, **context: Any) -> str:
     """Render an XML template (the Atom feed), escaping for XML."""
     return environment(overrides, markdown=False).get_template(template).render(**context)

@@ -108,7 +108,7 @@ def test_long_listings_are_paginated() -> None:
         "areas/billing/index.md", "areas/billing/page-2.md",
         "areas/billing/page-3.md", "areas/billing/page-4.md",
     ]  # fmt: skip
-    assert all(p.markdown.count("- [Note") <= 10 for p in listing)
+    assert all(p.splice(p.markdown).count('<li><a href="') == 10 for p in listing[:3])
     assert "(page-2.md)" in listing[0].markdown
 
 
@@ -122,3 +122,44 @@ def test_insight_page_size_does_not_grow_with_the_wiki() -> None:
     small, large = _wiki_context(20), _wiki_context(400)
     size = {len(pages.insight_page(ctx, ctx.by_id["n0001"]).markdown) for ctx in (small, large)}
     assert len(size) == 1
+
+
+def _pages_made_alone(ctx: pages.SiteContext) -> tuple[dict[str, str], dict[str, str]]:
+    """Every page made in one go (sharing kept list rows), and each made with none kept."""
+    plan = pages.page_plan(ctx)
+    together = {src: (p := make()).splice(p.markdown) for src, make in plan.items()}
+    alone = {}
+    for src, make in plan.items():
+        ctx.row_cache.clear()
+        ctx.dest_cache.clear()
+        alone[src] = (p := make()).splice(p.markdown)
+    return together, alone
+
+
+def test_list_rows_kept_for_one_page_are_used_only_where_their_links_fit() -> None:
+    together, alone = _pages_made_alone(_wiki_context(60))
+    assert together == alone
+    first, second = together["areas/billing/index.md"], together["areas/billing/page-2.md"]
+    assert '<a href="../../billing/n0059/">Note 59</a>' in first
+    assert '<a href="./">Billing</a>' in first
+    assert '<a href="../../../billing/n0049/">Note 49</a>' in second
+    assert '<a href="../">Billing</a>' in second
+    assert '<a href="../../areas/billing/">Billing</a>' in together["customers/c0/index.md"]
+
+
+def test_an_overridden_list_row_may_link_anywhere(tmp_path: Path) -> None:
+    (tmp_path / "_macros.md.j2").write_text(
+        (Path(pages.__file__).parent / "templates" / "_macros.md.j2")
+        .read_text(encoding="utf-8")
+        .replace(
+            '<span class="insight-line">',
+            '<a href="{{ href("customer", note.customers[0]) }}">c</a> <span class="insight-line">',
+        ),
+        encoding="utf-8",
+    )
+    ctx = _wiki_context(30)
+    ctx.overrides = str(tmp_path)
+    together, alone = _pages_made_alone(ctx)
+    assert together == alone
+    assert '<a href="./">c</a>' in together["customers/c3/index.md"]
+    assert '<a href="../../customers/c3/">c</a>' in together["areas/billing/index.md"]
