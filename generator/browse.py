@@ -13,19 +13,22 @@ import urllib.parse
 from collections.abc import Sequence
 
 from generator.model import Area, Note
+from generator.pages import under
 from generator.render import label
 from generator.settings import Settings
 
 FORMAT = 1
 FACETS = ("area", "tag", "customer", "source", "team")
 JSON_PATH = "browse/insights.json"
+_HERE = posixpath.dirname(JSON_PATH)
 
 
 def note_url(note: Note, settings: Settings, directory_urls: bool = True) -> str:
     """The note's page URL, relative to the browse folder ('../billing/x/')."""
-    src = posixpath.relpath(note.path, settings.notes_dir)[: -len(".md")]
+    src = under(note.path, settings.notes_dir)[: -len(".md")]
     page = f"{src}/" if directory_urls else f"{src}.html"
-    target = posixpath.relpath(page, posixpath.dirname(JSON_PATH))
+    inside = page.startswith(_HERE + "/")
+    target = posixpath.relpath(page, _HERE) if inside else "../" + page.removesuffix("/")
     return urllib.parse.quote(target + ("/" if page.endswith("/") else ""), safe="/.-~")
 
 

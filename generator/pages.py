@@ -11,7 +11,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from generator import chart, render, scan
@@ -87,7 +87,21 @@ def newest_first(note: Note) -> tuple[int, str]:
 
 def note_src(note: Note, settings: Settings) -> str:
     """A note's page keeps the note's path under the notes folder, so relative images work."""
-    return posixpath.relpath(note.path, settings.notes_dir)
+    return under(note.path, settings.notes_dir)
+
+
+def under(path: str, folder: str) -> str:
+    """posixpath.relpath(path, folder), quickly for the usual case of a path inside folder."""
+    prefix = _folder_prefix(folder)
+    if path.startswith(prefix) and "/." not in path:
+        return path[len(prefix) :]
+    return posixpath.relpath(path, folder)
+
+
+@cache
+def _folder_prefix(folder: str) -> str:
+    clean = posixpath.normpath(folder)
+    return "" if clean == "." else clean + "/"
 
 
 # --- URLs ---------------------------------------------------------------------------------
