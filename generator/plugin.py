@@ -175,8 +175,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         try:
             if self.pool is not None:
                 self.pool.finish()
-            copies = self.search_copies.folder if self.search_copies else None
-            pages = sitesearch.index_site(Path(config.site_dir), copies)
+            pages = sitesearch.index_site(Path(config.site_dir), self.search_copies)
         except workers.WorkerFailed as exc:
             raise PluginError(f"A page worker failed: {exc}") from None
         except sitesearch.SiteSearchError as exc:

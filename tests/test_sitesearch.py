@@ -84,10 +84,10 @@ def test_the_search_copies_give_the_index_the_whole_pages_give(small: Path) -> N
     try:
         for page in pages:
             copies.write(page.relative_to(site).as_posix(), page.read_text(encoding="utf-8"))
-        kept = sorted(p.relative_to(copies.folder) for p in copies.folder.rglob("*.html"))
+        kept = sorted(p.relative_to(copies.pages) for p in copies.pages.rglob("*.html"))
         # the 404 page has nothing to index: its empty file is gone
         assert kept == sorted(p.relative_to(site) for p in pages if p.name != "404.html")
-        assert sitesearch.index_site(site, copies.folder) == len(pages) - 1
+        assert sitesearch.index_site(site, copies) == len(pages) - 1
         assert tree_digest(site / "pagefind") == built
     finally:
         copies.remove()
@@ -107,7 +107,7 @@ def test_the_index_does_not_depend_on_the_order_pages_are_built_in(small: Path) 
             for page in order:
                 copies.write(page.relative_to(site).as_posix(), page.read_text(encoding="utf-8"))
             out = small / f"index-{len(digests)}"
-            sitesearch.index_site(out, copies.folder)
+            sitesearch.index_site(out, copies)
             digests.append(tree_digest(out / "pagefind"))
         finally:
             copies.remove()
@@ -123,9 +123,10 @@ def test_search_copies_go_to_memory_when_it_has_room(
     copies = sitesearch.SearchCopies(["a/index.html", "index.html"])
     assert copies.folder.parent == memory
     assert sorted(p.relative_to(copies.folder).as_posix() for p in copies.folder.rglob("*")) == [
-        "a",
-        "a/index.html",
-        "index.html",
+        "pages",
+        "pages/a",
+        "pages/a/index.html",
+        "pages/index.html",
     ]
     copies.remove()
     monkeypatch.setattr(sitesearch, "ROOM_PER_PAGE", 1 << 60)  # no room: the temporary folder
@@ -140,9 +141,9 @@ def test_search_copies_go_to_memory_when_it_has_room(
 
 def test_a_search_copy_that_cannot_be_written_says_where_and_why(tmp_path: Path) -> None:
     copies = sitesearch.SearchCopies(["a/index.html"], scratch=tmp_path)
-    (copies.folder / "a" / "index.html").unlink()
-    (copies.folder / "a").rmdir()
-    (copies.folder / "a").write_text("a file where a folder should be", encoding="utf-8")
+    (copies.pages / "a" / "index.html").unlink()
+    (copies.pages / "a").rmdir()
+    (copies.pages / "a").write_text("a file where a folder should be", encoding="utf-8")
     html = "<html><div data-pagefind-body>x</div><!--/insights-search-body-->"
     with pytest.raises(sitesearch.SiteSearchError, match=r"a/index\.html.*build again"):
         copies.write("a/index.html", html)
