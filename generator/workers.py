@@ -37,6 +37,9 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 MIN_SHARE = 100  # pages: below this a worker costs more than it saves
+# What a page in the navigation (an area's summary, the index of every customer) costs to
+# build, in pages outside it: the main process builds those, so it takes that many fewer.
+NAV_PAGE_COST = 25
 # Plugins known to keep no state across pages. Another plugin (material's tags or blog, say)
 # may collect something from every page for a page it writes later, and would miss what a
 # worker saw; with one of those, pages are shared only when `workers` asks for it.
@@ -74,15 +77,17 @@ def worker_count(requested: int, pages: int, plugins: Iterable[str] = ()) -> int
 
 
 def shares(files: Files, count: int) -> list[list[File]]:
-    """Split the pages among the main process and `count` workers: equal numbers of pages.
+    """Split the pages among the main process and `count` workers: equal work for each.
 
     Workers only take pages outside the navigation, whose titles and links no other page
-    reads; the main process keeps the rest and every page no worker took.
+    reads; the main process keeps the rest (each counted as NAV_PAGE_COST pages) and every
+    page no worker took.
     """
     pages = files.documentation_pages()
     movable = [f for f in pages if f.inclusion.is_not_in_nav()]
-    per_process = len(pages) // (count + 1)
-    taken = movable[: per_process * count] if count else []
+    work = len(movable) + NAV_PAGE_COST * (len(pages) - len(movable))
+    per_process = min(work // (count + 1), len(movable) // count) if count else 0
+    taken = movable[: per_process * count]
     return [taken[i::count] for i in range(count)]
 
 
