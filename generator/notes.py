@@ -40,7 +40,7 @@ from generator.yamlfile import Located, YamlError, load_located_mapping, shorten
 
 __all__ = [  # the public API; fields and files live in their own modules
     "ID", "KNOWN_KEYS", "NOT_NOTES", "REQUIRED", "SLUG", "NoteFile", "check_ids", "check_related",
-    "find_note_files", "front_matter_schema", "load_wiki", "parse_note", "read_note", "slugify",
+    "find_note_files", "front_matter_schema", "load_wiki", "parse_file", "parse_note", "slugify",
 ]  # fmt: skip
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
@@ -150,17 +150,6 @@ def _stamp(item: NoteFile) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-def read_note(
-    item: NoteFile,
-    settings: Settings,
-    areas: tuple[Area, ...],
-    as_of: dt.date,
-    ids: Collection[str] | None = None,
-) -> Parsed:
-    """Read one file from disk and validate it; a note comes back only if it has no errors."""
-    return _with_links(item, parse_file(item, settings, areas, as_of, ids), settings.notes_dir)
 
 
 def parse_file(

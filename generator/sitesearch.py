@@ -101,8 +101,11 @@ class SearchCopies:
             if copy is None:
                 path.unlink(missing_ok=True)
                 return
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(copy, encoding="utf-8")
+            try:
+                path.write_text(copy, encoding="utf-8")
+            except FileNotFoundError:  # a page no file was made for: its folder is missing
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(copy, encoding="utf-8")
         except OSError as exc:
             raise SiteSearchError(
                 f"could not keep the search copy of {dest_uri} in {self.folder}: "
@@ -136,7 +139,6 @@ def index_site(site_dir: Path, copies: SearchCopies | None = None) -> int:
     output = site_dir / OUTPUT_DIR
     shutil.rmtree(output, ignore_errors=True)  # no stale chunks from an earlier build
     source, written = (copies.pages, copies.index) if copies is not None else (site_dir, output)
-    shutil.rmtree(written, ignore_errors=True)
     result = subprocess.run(
         _command(source, written),
         cwd=source,  # Pagefind also reads a pagefind.yml in its working folder: not the wiki's

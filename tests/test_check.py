@@ -16,8 +16,8 @@ from generator.notes import (
     check_related,
     find_note_files,
     load_wiki,
+    parse_file,
     parse_note,
-    read_note,
 )
 from generator.settings import Settings
 from tests.conftest import WikiFactory
@@ -498,7 +498,7 @@ def test_permission_denied(make_wiki: WikiFactory, monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(Path, "open", refuse)
     item = find_note_files(root, SETTINGS)[0]
-    note_, trouble = read_note(item, SETTINGS, AREAS, AS_OF)
+    note_, trouble = parse_file(item, SETTINGS, AREAS, AS_OF)
     assert note_ is None
     assert [(p.code, p.message) for p in trouble] == [
         ("unreadable", "cannot read the file (Permission denied); check its permissions")
