@@ -41,7 +41,7 @@ BIN = Path(sys.executable).parent  # the venv's `insights` and `mkdocs`
 SMALL = 1000  # the size the build's scaling is measured from
 QUERIES = 200
 SITE_QUERIES = 5
-PACKAGES = ("mkdocs", "mkdocs-material", "Whoosh-Reloaded", "pagefind", "PyYAML")
+PACKAGES = ("mkdocs", "mkdocs-material", "Whoosh-Reloaded", "PyYAML")
 T = TypeVar("T")
 
 
@@ -297,7 +297,7 @@ def _tree_bytes(folder: Path) -> int:
 def site_queries(count: int) -> list[str]:
     """Words a person types in the search box: synth's one-word queries of topic words.
 
-    One word, as Pagefind shows only pages holding every word, and two rare ones may meet in
+    One word, as site search shows only pages holding every word, and two rare ones may meet in
     no page of a small wiki.
     """
     vocab = synth.vocabulary(random.Random(7))

@@ -4,9 +4,9 @@
 
 `measure_site_search` serves a built site on 127.0.0.1, opens its home page in Debian's
 Chromium, types the query into the header search box at once (as a paste would), and waits
-for the first result. The search is cold: pagefind.js loads on that focus, so the time
-includes loading Pagefind. A second, fresh page measures the usual case too: the reader
-focuses the box (Pagefind loads) and types a second later.
+for the first result. The search is cold: the index's meta.json loads on that focus, so the
+time includes loading it. A second, fresh page measures the usual case too: the reader
+focuses the box (meta.json loads) and types a second later.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def measure_site_search(site_dir: Path, query: str) -> dict[str, Any]:
 
     Keys: bytes_before_first_result (everything since the page was opened), search_bytes (the
     part fetched after the box took focus), ms_to_first_result (cold), ms_to_first_result_focused
-    (Pagefind loaded on focus before typing), results (the count shown in the box),
+    (meta.json loaded on focus before typing), results (the count shown in the box),
     first_result (its title), fetched_search_index (material's whole index: must be False),
     and page_requests and search_requests: (URL, body bytes) in the order they ended.
     """
@@ -105,7 +105,7 @@ def _measure(page: Any, url: str, query: str, focus_first: bool) -> dict[str, An
 def main() -> None:
     """Command line: measure one query against a built site and print the figures as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("site", type=Path, help="a built site folder (with pagefind/)")
+    parser.add_argument("site", type=Path, help="a built site folder (with search/)")
     parser.add_argument("query")
     args = parser.parse_args()
     figures = measure_site_search(args.site, args.query)

@@ -73,7 +73,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
 
     supports_multiple_instances = False
     pool: workers.PageWorkers | None = None
-    search_copies: sitesearch.SearchCopies | None = None  # for the build's duration
+    search: sitesearch.SiteIndex | None = None  # for the build's duration
     dirty = False  # `mkdocs build --dirty`: the site folder is not cleaned
     deletion: trash.Deletion | None = None  # the previous site, being deleted meanwhile
 
@@ -129,15 +129,17 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         return files
 
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
-        """Fork workers that build a share of the pages on the other cores (workers.py)."""
-        self._drop_search_copies()
-        self.search_copies = sitesearch.SearchCopies(
-            f.dest_uri for f in files.documentation_pages()
-        )
-        count = workers.worker_count(
-            self.built.settings.workers, len(files.documentation_pages()), config.plugins
-        )
-        self.pool = workers.PageWorkers(files, nav, config, count) if count else None
+        """Start the search index, and fork workers that build a share of the pages on the
+        other cores (workers.py), sending back their pages' search terms."""
+        pages = files.documentation_pages()
+        try:
+            search = self.search = sitesearch.SiteIndex(
+                Path(config.site_dir), ((f.dest_uri, f.url) for f in pages)
+            )
+        except sitesearch.SiteSearchError as exc:
+            raise PluginError(str(exc)) from None
+        count = workers.worker_count(self.built.settings.workers, len(pages), config.plugins)
+        self.pool = workers.PageWorkers(files, nav, config, count, search.take) if count else None
         return nav
 
     def on_template_context(self, context: Any, template_name: str, config: MkDocsConfig) -> Any:
@@ -162,45 +164,42 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         return self.built.finish_page(page.file.src_uri, html)
 
     def on_post_page(self, output: str, page: Any, config: MkDocsConfig) -> str:
-        """Keep the page's search copy, the part of it Pagefind reads (sitesearch.py)."""
-        if self.search_copies is not None:
+        """Index the page for the search box (sitesearch.py)."""
+        if self.search is not None:
             try:
-                self.search_copies.write(page.file.dest_uri, output)
+                self.search.add(page.file.dest_uri, output)
             except sitesearch.SiteSearchError as exc:
                 raise PluginError(str(exc)) from None
         return output
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Wait for the page workers, then index the site for the search box (sitesearch.py)."""
+        """Wait for the page workers, then write the search index with their terms."""
         try:
-            if self.pool is not None:
-                self.pool.finish()
-            pages = sitesearch.index_site(Path(config.site_dir), self.search_copies)
+            parts = self.pool.finish() if self.pool is not None else []
+            if self.search is not None:
+                for part in parts:
+                    self.search.merge(part)
+                pages = self.search.write()
+                log.info(f"Site search: indexed {pages} pages into {self.search.folder}/")
         except workers.WorkerFailed as exc:
             raise PluginError(f"A page worker failed: {exc}") from None
         except sitesearch.SiteSearchError as exc:
             raise PluginError(str(exc)) from None
         finally:
-            self._drop_search_copies()
+            self.search = None
             self._wait_for_deletion()
-        log.info(f"Site search: indexed {pages} pages into {config.site_dir}/pagefind/")
 
     def on_build_error(self, error: Exception) -> None:
         """Stop the page workers of a build that failed."""
         if self.pool is not None:
             self.pool.stop()
-        self._drop_search_copies()
+        self.search = None
         self._wait_for_deletion()
 
     def _wait_for_deletion(self) -> None:
         if self.deletion is not None:
             self.deletion.wait()
             self.deletion = None
-
-    def _drop_search_copies(self) -> None:
-        if self.search_copies is not None:
-            self.search_copies.remove()
-            self.search_copies = None
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a note or the area registry changes."""
@@ -239,7 +238,7 @@ def _nav_key(context: dict[str, Any]) -> tuple[str, ...] | None:
 
 
 def _drop_material_search(config: MkDocsConfig) -> None:
-    """Our Pagefind index replaces material's whole-site one: its search plugin writes nothing."""
+    """Our chunked index replaces material's whole-site one: its search plugin writes nothing."""
     search = config.plugins.get("material/search")
     if search is not None:
         search.config.enabled = False

@@ -1,171 +1,409 @@
-"""Site search: a chunked Pagefind index of the built site. The only Pagefind user.
+"""Site search: a chunked static index of the built site, written by the build itself.
 
 mkdocs-material's search downloads the whole index (18 MB at 10,000 notes) before the first
-result. Pagefind splits the index into chunks, so the browser (generator/assets/search.js)
-fetches only the few a query needs. Pages mark what to index with `data-pagefind-body`
-(generator/theme/main.html wraps the article in it).
+result. This index is split so that the browser (generator/assets/search.js) fetches only
+what a query needs:
 
-Pagefind reads a search copy of each page rather than the page: the `<html>` tag, the title
-and the article, a quarter of the bytes, since the theme's header, navigation and footer
-are not indexed anyway. The copies are written as pages are built, into a folder of their
-own, and Pagefind's URLs come out the same since the copies keep the pages' paths.
+    search/meta.json      the number of pages, each page's length in words, the first term
+                          of each chunk of terms and the first page of each chunk of pages
+    search/terms/N.json   a chunk of the sorted terms: {term: [posting, ...]}, where a
+                          posting is page_id * 65536 + where + count: where is TITLE or
+                          HEADING if the term is in the page's title or another heading,
+                          count how often the term occurs (at most MAX_COUNT)
+    search/pages/N.json   a chunk of pages, by id: [{"url", "title", "text"} or null, ...],
+                          for the results shown and their excerpts
 
-Pagefind numbers pages in the order it finds their files, which is the order the file system
-lists a folder. So `SearchCopies` makes every copy's file, empty, in sorted order before any
-page is built, on a memory file system (/dev/shm) where that order is the order of creation:
-the index then depends on the pages alone, not on which worker wrote which page first, nor
-on the file system. (Without room there, the copies go to the temporary folder; on ext4,
-say, the listing order is a hash with a seed per file system, the same from build to build
-on one machine.) Memory also spares the disk 25,000 files and folders written, read and
-deleted again at 10,000 notes.
+Chunks hold about CHUNK_BYTES each. Pages are read as they are built, by whichever process
+builds them: `SiteIndex.add` takes the article (theme/main.html marks it with
+`data-search-body`) apart into text and terms. Each worker hands what it read over
+(`SiteIndex.take`), and the main process writes the files (`SiteIndex.write`): a few
+hundred files, not one per page, which a disk file system creates slowly. A page's id is its
+place among all pages sorted by path, and every list is sorted, so the index depends on the
+pages alone: not on how many processes built them, nor in which order.
+
+Words are found, folded and stemmed the same way here and in search.js (`words`, `stem`);
+tests/test_sitesearch_browser.py checks the two agree.
 """
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 import os
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
-from collections.abc import Iterable
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-OUTPUT_DIR = "pagefind"
-IGNORED = (
-    ".headerlink",  # the ¶ permalink next to each heading: not a word of the page
-    # Lists at the top level of a generated page list other insights (listings, the newest,
-    # related ones); each insight is found on its own page, so a listing is found by its name
-    # and intro only. A note's own lists sit in .insight-body, its metadata in .insight-meta.
-    "[data-pagefind-body] > ul",
-    ".insight-list",
-)
-
-
-BODY_START = "<div data-pagefind-body>"
+OUTPUT_DIR = "search"
+FORMAT = 1  # meta.json's "format": search.js refuses an index it cannot read
+BODY_START = "<div data-search-body>"
 BODY_END = "<!--/insights-search-body-->"  # right after the closing tag (theme/main.html)
-_HTML_TAG = re.compile(r"<html\b[^>]*>")
-_TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
-MEMORY = Path("/dev/shm")
-ROOM_PER_PAGE = 24_576  # bytes of memory a page's copy and its share of the index may need:
-# twice the average at 10,000 notes
+CHUNK_BYTES = 32_000  # a chunk of terms or of pages is cut after about this many bytes
+MAX_TEXT = 100_000  # characters of a page's text kept for its excerpt (all of it is indexed)
+MAX_COUNT = 4_095  # a posting's count fits in its low 12 bits
+# A posting's bits 12-13 say where a term is a heading's: search.js adds a bonus for it, so a
+# page titled with a word ranks first.
+TITLE, HEADING = 2 << 12, 1 << 12
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Elements whose text is not indexed. Lists at the top level of the article list other
+# insights (listings, the newest, related ones): each insight is found on its own page, so a
+# listing is found by its name and intro only. A note's own lists sit inside .insight-body.
+SKIPPED_TAGS = frozenset({"script", "style", "svg", "template", "noscript", "button"})
+SKIPPED_CLASSES = frozenset({"headerlink", "insight-list"})
+VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+     "track", "wbr"}
+)  # fmt: skip
+BLOCK_TAGS = frozenset(
+    {"address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt",
+     "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li",
+     "main", "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul"}
+)  # fmt: skip
+
+# The tags page_text looks at: block elements and skipped ones, and any other element with a
+# class attribute (which may be a skipped class); the rest of the markup is text to it, until
+# _TAG strips it. Tag names are lower case, as Python-Markdown and the theme write them.
+_BLOCK_TAG = re.compile(
+    r"<(/?)("
+    + "|".join(sorted(BLOCK_TAGS | SKIPPED_TAGS | {"br"}, key=len, reverse=True))
+    + r")(?=[\s/>])([^>]*)>"
+    + r'|<([a-z][a-z0-9-]*) [^>]*?class="([^"]*)"'
+)
+_TAG = re.compile(
+    r"<(/?)("
+    + "|".join(sorted(BLOCK_TAGS | SKIPPED_TAGS | {"br"}, key=len, reverse=True))
+    + r")(?=[\s/>])([^>]*)>"
+    + r"|<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*\bclass\s*=[^>]*)>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+_SAME_TAG: dict[str, re.Pattern[str]] = {}
+_BLOCK = "\x00"  # where a block element starts or ends
+_CLASS = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W_]+")
+# Scripts written without spaces between words: each character is a word of its own.
+_UNSPACED_SPLIT = re.compile(
+    "([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])"
+)
+_TERMS: dict[str, tuple[str, ...]] = {}  # a word as found: its terms
+T = TypeVar("T")
 
 
 class SiteSearchError(Exception):
-    """Pagefind could not index the site; the message says why."""
+    """The index could not be written; the message says where and why."""
 
 
-def search_copy(html: str) -> str | None:
-    """The part of a built page Pagefind reads: None for a page with nothing to index."""
-    start, end = html.find(BODY_START), html.find(BODY_END)
-    html_tag, title = _HTML_TAG.search(html), _TITLE.search(html)
-    if start < 0 or end < start or html_tag is None:
-        return None
-    head = f'<head><meta charset="utf-8">{title.group(0) if title else ""}</head>'
-    return f"<!doctype html>\n{html_tag.group(0)}{head}<body>{html[start:end]}</body></html>\n"
+@dataclass(frozen=True)
+class PageText:
+    """What search keeps of a built page."""
+
+    title: str  # the first <h1>, else the <title>
+    text: str  # the article's text, tags and skipped elements left out
+    counts: dict[str, int]  # stemmed term: how often it occurs, in the text
+    length: int  # words in the text
+    headings: dict[str, int]  # stemmed term: TITLE if in the first h1, else HEADING if in one
 
 
-class SearchCopies:
-    """The search copies of one build, and Pagefind's index of them: a temporary folder with
-    the copies under `pages/`, a file made for every page, and the index under `index/`."""
-
-    def __init__(self, dest_uris: Iterable[str], scratch: Path | None = None) -> None:
-        """Make the folder and an empty file for each page, in sorted order (see above).
-
-        `scratch` is where to put the folder; by default /dev/shm if it has room, else the
-        temporary folder.
-        """
-        uris = sorted(set(dest_uris))
-        where = scratch if scratch is not None else _scratch(len(uris))
-        self.folder = Path(tempfile.mkdtemp(prefix="insights-search-", dir=where))
-        self.pages = self.folder / "pages"
-        self.index = self.folder / "index"
-        self.pages.mkdir()
-        made: set[str] = set()
-        for uri in uris:
-            *folders, name = uri.split("/")
-            here = str(self.pages)
-            for segment in folders:
-                here = os.path.join(here, segment)
-                if here not in made:
-                    os.makedirs(here, exist_ok=True)
-                    made.add(here)
-            os.close(os.open(os.path.join(here, name), os.O_WRONLY | os.O_CREAT, 0o644))
-
-    def write(self, dest_uri: str, html: str) -> None:
-        """Keep a built page's search copy; a page with nothing to index leaves no file."""
-        path = self.pages / dest_uri
-        copy = search_copy(html)
-        try:
-            if copy is None:
-                path.unlink(missing_ok=True)
-                return
-            try:
-                path.write_text(copy, encoding="utf-8")
-            except FileNotFoundError:  # a page no file was made for: its folder is missing
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(copy, encoding="utf-8")
-        except OSError as exc:
-            raise SiteSearchError(
-                f"could not keep the search copy of {dest_uri} in {self.folder}: "
-                f"{exc.strerror or exc}. Free some space there (or in /dev/shm) and build again."
-            ) from None
-
-    def remove(self) -> None:
-        """Delete the folder and every copy in it."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+def fold(word: str) -> str:
+    """A word as words are compared: no accents (see search.js's fold, which must agree)."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
-def _scratch(pages: int) -> Path | None:
-    """/dev/shm when it is there with room for the copies of `pages` pages; else None."""
-    try:
-        room = os.statvfs(MEMORY)
-    except OSError:
-        return None
-    enough = room.f_bavail * room.f_frsize >= pages * ROOM_PER_PAGE
-    return MEMORY if enough and os.access(MEMORY, os.W_OK | os.X_OK) else None
+def words(text: str) -> list[str]:
+    """The words of a text, as search.js's words finds them: NFKC, lower case, letters and
+    digits, accents off, and each character of a script written without spaces on its own."""
+    found: list[str] = []
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text).lower()):
+        found.extend(_word_terms(word, stemmed=False))
+    return found
 
 
-def index_site(site_dir: Path, copies: SearchCopies | None = None) -> int:
-    """Index a built site into `<site_dir>/pagefind/`; return the number of pages indexed.
+def _word_terms(word: str, stemmed: bool = True) -> tuple[str, ...]:
+    if word.isascii():
+        return (stem(word),) if stemmed else (word,)
+    parts = [p for p in _UNSPACED_SPLIT.split(fold(word)) if p]
+    return tuple(stem(p) for p in parts) if stemmed else tuple(parts)
 
-    With `copies`, Pagefind reads the pages' search copies and writes its index next to
-    them, and the index is then copied into the site: Pagefind writes its 13,000 files (at
-    10,000 notes) from dozens of threads at once, which costs a disk file system seconds of
-    locking, where one copy after another costs well under one. Without copies, Pagefind
-    reads the pages themselves and writes straight into the site.
+
+def stem(word: str) -> str:
+    """A light English stem: plurals, -ed, -ing and a final e come off (as in search.js).
+
+    "invoices", "invoiced", "invoicing" and "invoice" all give "invoic"; a word with
+    anything but the letters a-z, or of three letters or fewer, is its own stem.
     """
-    output = site_dir / OUTPUT_DIR
-    shutil.rmtree(output, ignore_errors=True)  # no stale chunks from an earlier build
-    source, written = (copies.pages, copies.index) if copies is not None else (site_dir, output)
-    result = subprocess.run(
-        _command(source, written),
-        cwd=source,  # Pagefind also reads a pagefind.yml in its working folder: not the wiki's
-        capture_output=True,
-        text=True,
-        check=False,
+    if len(word) <= 3 or not word.isascii() or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        base = word[: -len(suffix)]
+        if word.endswith(suffix) and len(base) >= 3 and any(v in base for v in "aeiouy"):
+            word = base
+            if word[-1] == word[-2] and word[-1] not in "aeiouylsz":
+                word = word[:-1]  # shipping: ship
+            break
+    if len(word) >= 5 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def term_counts(text: str) -> Counter[str]:
+    """How often each stemmed word occurs in a text."""
+    counts: Counter[str] = Counter()
+    memo = _TERMS
+    for word, count in Counter(_WORD.findall(unicodedata.normalize("NFKC", text).lower())).items():
+        found = memo.get(word)
+        if found is None:
+            found = memo[word] = _word_terms(word)
+        for term in found:
+            counts[term] += count
+    return counts
+
+
+def page_text(html: str) -> PageText | None:
+    """What search keeps of a built page; None for a page with no article (the 404 page).
+
+    Only block elements and skipped ones are looked at one by one: the text between them,
+    inline tags and all, is kept as it is, and the inline tags come off at the end.
+    """
+    start, end = html.find(BODY_START), html.find(BODY_END)
+    if start < 0 or end < start:
+        return None
+    parts: list[str] = []
+    headings: list[tuple[str, int, int]] = []  # tag, where its text starts and ends in parts
+    heading, heading_at = "", 0  # the open heading's tag, and where its text starts
+    depth = 0  # block elements open inside the article
+    pos = scan = start + len(BODY_START)  # where the text not yet kept starts; where to look
+    while (found := _BLOCK_TAG.search(html, scan, end)) is not None:
+        close, name, attrs, inline, classes = found.groups()
+        if inline and SKIPPED_CLASSES.isdisjoint(classes.split()):
+            scan = found.end()  # an inline element with a class: part of the text
+            continue
+        parts.append(html[pos : found.start()])
+        pos = scan = found.end()
+        if inline:
+            pos = scan = _end_of(inline, html, found.start() + 1, end)
+        elif name == "br":
+            parts.append(" ")
+        elif close:
+            depth = max(0, depth - 1)
+            if name == heading:
+                headings.append((name, heading_at, len(parts)))
+                heading = ""
+            parts.append(_BLOCK)
+        elif attrs.endswith("/"):
+            continue
+        elif name in SKIPPED_TAGS or (name == "ul" and depth == 0) or _skipped_class(attrs):
+            pos = scan = _end_of(name, html, pos, end)
+        else:
+            depth += 1
+            parts.append(_BLOCK)
+            if name in HEADINGS and not heading:
+                heading, heading_at = name, len(parts)
+    parts.append(html[pos:end])
+    text = _clean("".join(parts))
+    title = ""
+    counts = term_counts(text)
+    marks: dict[str, int] = {}
+    for name, first, last in headings:
+        heading_text = _clean("".join(parts[first:last]))
+        mark = TITLE if name == "h1" and not title else HEADING
+        if mark == TITLE:
+            title = heading_text
+        for term in term_counts(heading_text):
+            marks[term] = max(mark, marks.get(term, 0))
+    return PageText(title or _title(html), text, dict(counts), sum(counts.values()), marks)
+
+
+def _skipped_class(attrs: str) -> bool:
+    if "class" not in attrs:
+        return False
+    found = _CLASS.search(attrs)
+    return found is not None and not SKIPPED_CLASSES.isdisjoint("".join(found.groups("")).split())
+
+
+def _end_of(name: str, html: str, pos: int, end: int) -> int:
+    """Where the element `name` opened just before `pos` ends (after its closing tag)."""
+    pattern = _SAME_TAG.get(name)
+    if pattern is None:
+        pattern = _SAME_TAG[name] = re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])[^>]*>")
+    open_ = 1
+    for found in pattern.finditer(html, pos, end):
+        if found.group(1):
+            open_ -= 1
+            if open_ == 0:
+                return found.end()
+        elif not found.group(0).endswith("/>"):
+            open_ += 1
+    return end  # never closed: skip the rest
+
+
+def _clean(text: str) -> str:
+    """Text between block tags as one line: inline tags off, entities decoded, runs of space
+    made one, and a full stop where a block such as a list item ends after a word."""
+    text = _SPACE.sub(" ", htmllib.unescape(_TAG.sub("", text)))
+    if _BLOCK not in text:
+        return text.strip()
+    out: list[str] = []
+    for block in text.split(_BLOCK):
+        block = block.strip()
+        if block:
+            if out and out[-1][-1].isalnum():
+                out[-1] += "."
+            out.append(block)
+    return " ".join(out)
+
+
+def _title(html: str) -> str:
+    start = html.find("<title>")
+    end = html.find("</title>", start)
+    return _clean(html[start + 7 : end]) if 0 <= start < end else ""
+
+
+Part = tuple[list[tuple[int, int, str]], dict[str, list[int]]]  # what SiteIndex.take returns
+
+
+class SiteIndex:
+    """The search index of one build: pages are added as they are built, in any process."""
+
+    def __init__(self, site_dir: Path, pages: Iterable[tuple[str, str]]) -> None:
+        """Number the pages, given as (dest_uri, url), and empty the index's folder."""
+        self.folder = site_dir / OUTPUT_DIR
+        ordered = sorted(set(pages))
+        self.ids = {dest: number for number, (dest, _) in enumerate(ordered)}
+        self.urls = [url for _, url in ordered]
+        self.lengths = [0] * len(ordered)
+        self.records: dict[int, str] = {}  # page id: its JSON record, {"url", "title", "text"}
+        self.postings: dict[str, list[int]] = {}
+        self.added: list[tuple[int, PageText, str]] = []  # id, what was read, record
+        shutil.rmtree(self.folder, ignore_errors=True)  # no stale files from a --dirty build
+
+    def add(self, dest_uri: str, html: str) -> None:
+        """Index a built page: keep its terms and record for `take` or `write`."""
+        number = self.ids.get(dest_uri)
+        found = page_text(html) if number is not None else None
+        if number is None or found is None:
+            return
+        record = {"url": self.urls[number], "title": found.title, "text": found.text[:MAX_TEXT]}
+        self.added.append((number, found, _dumps(record)))
+
+    def take(self) -> Part:
+        """The pages added in this process: (id, length, record) and postings, sorted by id."""
+        self.added.sort(key=lambda page: page[0])
+        postings: dict[str, list[int]] = {}
+        for number, found, _ in self.added:
+            key, marks = number << 16, found.headings
+            for term, count in found.counts.items():
+                posting = key | marks.get(term, 0) | min(count, MAX_COUNT)
+                try:
+                    postings[term].append(posting)
+                except KeyError:
+                    postings[term] = [posting]
+        pages = [(number, found.length, record) for number, found, record in self.added]
+        self.added = []
+        return pages, postings
+
+    def merge(self, part: Part) -> None:
+        """Take in what `take` returned, in this process or another."""
+        pages, postings = part
+        for number, length, record in pages:
+            self.lengths[number] = length
+            self.records[number] = record
+        mine = self.postings
+        for term, found in postings.items():
+            have = mine.get(term)
+            if have is None:
+                mine[term] = found
+            else:
+                have.extend(found)
+                have.sort()
+
+    def write(self) -> int:
+        """Write the whole index (the pages added here too); return the number of pages."""
+        self.merge(self.take())
+        terms = sorted(self.postings, key=_code_units)
+        term_chunks = _chunks(terms, lambda term: len(term) + 8 * len(self.postings[term]))
+        numbers = sorted(self.records)
+        page_chunks = _chunks(numbers, lambda number: len(self.records[number]))
+        self._makedirs(self.folder / "terms")
+        for at, names in enumerate(term_chunks):
+            text = _dumps({term: self.postings[term] for term in names})
+            self._write(self.folder / "terms" / f"{at}.json", text)
+        self._makedirs(self.folder / "pages")
+        for at, pages in enumerate(page_chunks):
+            first = pages[0]
+            slots = ["null"] * (pages[-1] - first + 1)
+            for number in pages:
+                slots[number - first] = self.records[number]
+            self._write(self.folder / "pages" / f"{at}.json", f"[{','.join(slots)}]")
+        meta = {
+            "format": FORMAT,
+            "pages": len(self.records),
+            "average": round(sum(self.lengths) / max(1, len(self.records)), 3),
+            "lengths": self.lengths,
+            "terms": [chunk[0] for chunk in term_chunks],
+            "records": [pages[0] for pages in page_chunks],
+        }
+        self._write(self.folder / "meta.json", _dumps(meta))
+        return len(self.records)
+
+    def _write(self, path: Path, text: str) -> None:
+        try:
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(text)
+        except OSError as exc:
+            raise SiteSearchError(_cannot(path, exc)) from None
+
+    def _makedirs(self, path: Path) -> None:
+        try:
+            os.makedirs(path, exist_ok=True)
+        except OSError as exc:
+            raise SiteSearchError(_cannot(path, exc)) from None
+
+
+def _chunks(items: list[T], size: Callable[[T], int]) -> list[list[T]]:
+    """Items in order, cut into runs of about CHUNK_BYTES (an item bigger alone is one run)."""
+    chunks: list[list[T]] = []
+    filled = CHUNK_BYTES
+    for item in items:
+        if filled >= CHUNK_BYTES:
+            chunks.append([])
+            filled = 0
+        chunks[-1].append(item)
+        filled += size(item)
+    return chunks
+
+
+def _cannot(path: Path, exc: OSError) -> str:
+    return (
+        f"could not write the search index at {path}: {exc.strerror or exc}. "
+        "Free some space there (or fix its permissions) and build again."
     )
-    if result.returncode != 0:
-        lines = (result.stderr or result.stdout).strip().splitlines()
-        raise SiteSearchError("Pagefind failed: " + "\n".join(dict.fromkeys(lines)))
-    if written != output:
-        shutil.copytree(written, output)
-    return indexed_pages(output)
 
 
-def _command(site_dir: Path, output: Path) -> list[str]:
-    """The bundled Pagefind binary (pagefind[bin]), run offline with every option explicit."""
-    return [
-        *(sys.executable, "-m", "pagefind"),
-        *("--site", str(site_dir.resolve())),
-        *("--output-path", str(output.resolve())),
-        *(arg for selector in IGNORED for arg in ("--exclude-selectors", selector)),
-        "--silent",
-    ]
+def _code_units(term: str) -> bytes:
+    """Sort key: the order of JavaScript's < on strings (UTF-16 code units)."""
+    return term.encode("utf-16-be")
 
 
-def indexed_pages(output: Path) -> int:
-    """How many pages an index written by Pagefind holds, over all languages."""
-    entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
-    return sum(language["page_count"] for language in entry["languages"].values())
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def indexed_pages(site_dir: Path) -> int:
+    """How many pages the index in a built site holds."""
+    meta = json.loads((site_dir / OUTPUT_DIR / "meta.json").read_text(encoding="utf-8"))
+    return int(meta["pages"])

@@ -7,7 +7,9 @@ navigation (insight and listing pages) and runs MkDocs' own steps on each one
 (`_populate_page` then `_build_page`: the same plugin events, Markdown and theme), writing
 them into `site_dir`. In the main process those pages are marked as excluded, so MkDocs
 skips them. At `on_post_build` the main process waits for the workers and replays their log
-messages through its own loggers, so `--strict` counts their warnings too.
+messages through its own loggers, so `--strict` counts their warnings too. A worker also
+sends back what its `collect` function returns once its pages are built (the plugin's
+search terms).
 
 Pages are independent of each other once the navigation is fixed, so a page is written
 byte for byte the same whichever process builds it.
@@ -26,7 +28,7 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,8 +96,18 @@ def shares(files: Files, count: int) -> list[list[File]]:
 class PageWorkers:
     """The workers of one build: forked at `on_nav`, waited for at `on_post_build`."""
 
-    def __init__(self, files: Files, nav: Navigation, config: MkDocsConfig, count: int) -> None:
-        """Fork `count` workers, each building its share; mark those pages excluded here."""
+    def __init__(
+        self,
+        files: Files,
+        nav: Navigation,
+        config: MkDocsConfig,
+        count: int,
+        collect: Callable[[], Any] = lambda: None,
+    ) -> None:
+        """Fork `count` workers, each building its share; mark those pages excluded here.
+
+        Each worker calls `collect` after its last page and sends the result back (picklable).
+        """
         self.pages = files.documentation_pages()
         for file in self.pages:
             if file.page is None:
@@ -107,7 +119,7 @@ class PageWorkers:
             if pid == 0:  # pragma: no cover - the worker's side is measured by its output
                 try:
                     os.close(reader)
-                    _run(share, self.pages, files, nav, config, writer)
+                    _run(share, self.pages, files, nav, config, writer, collect)
                 finally:
                     os._exit(70)  # never return into the main process's build
             os.close(writer)
@@ -119,9 +131,13 @@ class PageWorkers:
         self.filter = _QuietLinks(set(self.levels))
         logging.getLogger("mkdocs.structure.pages").addFilter(self.filter)
 
-    def finish(self) -> None:
-        """Wait for every worker and replay its messages here; raise WorkerFailed if one failed."""
+    def finish(self) -> list[Any]:
+        """Wait for every worker and replay its messages here; return what each collected.
+
+        Raises WorkerFailed if one failed.
+        """
         failures = []
+        collected = []
         for worker in self.workers:
             with os.fdopen(worker.reader, "rb") as pipe:
                 data = pipe.read()
@@ -131,9 +147,11 @@ class PageWorkers:
                 logging.getLogger(name).log(level, message)
             if status != 0:
                 failures.append(outcome.get("error") or _stopped(status))
+            collected.append(outcome.get("collected"))
         self._restore()
         if failures:
             raise WorkerFailed("\n".join(failures))
+        return collected
 
     def stop(self) -> None:
         """End the workers of a build that failed elsewhere."""
@@ -160,6 +178,7 @@ def _run(
     nav: Navigation,
     config: MkDocsConfig,
     writer: int,
+    collect: Callable[[], Any],
 ) -> None:  # pragma: no cover - runs in the forked worker
     """The worker: build the share as MkDocs would, send the log records, and exit."""
     records: list[tuple[str, int, str]] = []
@@ -178,6 +197,7 @@ def _run(
         for file in share:
             assert file.page is not None
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+        outcome["collected"] = collect()
         outcome["records"] = records
     except BaseException as exc:  # reported by the main process
         outcome["error"] = f"{type(exc).__name__}: {exc}"

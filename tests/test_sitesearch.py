@@ -1,7 +1,8 @@
-"""Site search at build time: the Pagefind index, its determinism, and no whole-site index."""
+"""Site search at build time: the chunked index, what it reads of a page, and its words."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -9,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator import sitesearch
+from generator.sitesearch import SiteIndex, page_text, stem, words
 from tests.conftest import FIXTURES
 from tests.test_build import build, tree_digest
-
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
@@ -23,19 +23,44 @@ def small(tmp_path: Path) -> Path:
 
 
 def html_pages(site: Path) -> list[Path]:
-    """Every HTML page of a built site, Pagefind's own files aside."""
-    return [p for p in sorted(site.rglob("*.html")) if "pagefind" not in p.parts]
+    """Every HTML page of a built site."""
+    return sorted(site.rglob("*.html"))
 
 
+def article(body: str, title: str = "Page - Wiki") -> str:
+    """A built page around an article, as theme/main.html writes it."""
+    return (
+        f"<html><head><title>{title}</title></head><body><nav><ul><li>Menu</li></ul></nav>"
+        f"{sitesearch.BODY_START}{body}</div>{sitesearch.BODY_END}<footer>Foot</footer></body></html>"
+    )
+
+
+def read_index(folder: Path) -> dict[str, object]:
+    """The whole index as search.js would see it: meta, every term's postings, every page."""
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for number in range(len(meta["terms"])):
+        chunk = json.loads((folder / "terms" / f"{number}.json").read_text(encoding="utf-8"))
+        assert chunk and next(iter(chunk)) == meta["terms"][number]
+        for term, found in chunk.items():
+            postings[term] = [(p // 65536, p % 65536) for p in found]
+    pages: dict[int, dict[str, str]] = {}
+    for number, first in enumerate(meta["records"]):
+        chunk = json.loads((folder / "pages" / f"{number}.json").read_text(encoding="utf-8"))
+        pages.update({first + at: page for at, page in enumerate(chunk) if page is not None})
+    return {"meta": meta, "postings": postings, "pages": pages}
+
+
+@pytest.mark.slow
 def test_two_builds_write_a_byte_identical_search_index(small: Path) -> None:
     assert build(small, "--as-of", "2026-06-30", site="one")[0] == 0
     assert build(small, "--as-of", "2026-06-30", site="two")[0] == 0
-    one = tree_digest(small / "one" / "pagefind")
-    assert any(name.startswith("fragment/") for name in one)
-    assert any(name.startswith("index/") for name in one)
-    assert one == tree_digest(small / "two" / "pagefind")
+    one = tree_digest(small / "one" / "search")
+    assert {"meta.json", "terms/0.json", "pages/0.json"} <= set(one)
+    assert one == tree_digest(small / "two" / "search")
 
 
+@pytest.mark.slow
 def test_every_page_but_the_404_is_indexed_and_no_whole_site_index_is_written(
     small: Path,
 ) -> None:
@@ -44,12 +69,17 @@ def test_every_page_but_the_404_is_indexed_and_no_whole_site_index_is_written(
     site = small / "site"
     assert not (site / "search" / "search_index.json").exists()
     pages = [p for p in html_pages(site) if p.name != "404.html"]
-    assert sitesearch.indexed_pages(site / "pagefind") == len(pages)
+    index = read_index(site / "search")
+    assert sitesearch.indexed_pages(site) == len(pages) == len(index["pages"])  # type: ignore[arg-type]
+    urls = {page["url"] for page in index["pages"].values()}  # type: ignore[attr-defined]
+    assert {"./", "onboarding/2026-06-28-sso-setup-hidden/", "customers/"} <= urls
     for page in pages:
-        assert page.read_text(encoding="utf-8").count("data-pagefind-body") == 1, page
-    assert "data-pagefind-body" not in (site / "404.html").read_text(encoding="utf-8")
+        assert page.read_text(encoding="utf-8").count("data-search-body") == 1, page
+    assert "data-search-body" not in (site / "404.html").read_text(encoding="utf-8")
+    assert stem("zephyrine") in index["postings"]  # type: ignore[operator]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("material_search", [True, False])
 def test_the_header_search_box_is_ours_with_or_without_materials_plugin(
     small: Path, material_search: bool
@@ -68,102 +98,173 @@ def test_the_header_search_box_is_ours_with_or_without_materials_plugin(
     assert not (small / "site" / "search" / "search_index.json").exists()
 
 
-def test_a_site_pagefind_cannot_index_fails_with_its_reason(tmp_path: Path) -> None:
-    with pytest.raises(sitesearch.SiteSearchError, match="did not contain any html files"):
-        sitesearch.index_site(tmp_path)
+def test_the_index_holds_each_pages_terms_record_and_length(tmp_path: Path) -> None:
+    index = SiteIndex(tmp_path, [("b/index.html", "b/"), ("a/index.html", "a/"), ("404.html", "")])
+    index.add("b/index.html", article("<h1>Billing</h1><p>Invoices, invoices &amp; refunds.</p>"))
+    index.add("a/index.html", article("<h1>Admin</h1><p>One invoice.</p>"))
+    index.add("404.html", "<html><body>Not found</body></html>")  # no article: not indexed
+    index.add("elsewhere.html", article("<p>not a page of this build</p>"))
+    assert index.write() == 2
+    found = read_index(tmp_path / "search")
+    # ids follow the sorted paths: 404.html 0, a/ 1, b/ 2
+    assert found["pages"] == {
+        1: {"url": "a/", "title": "Admin", "text": "Admin. One invoice."},
+        2: {"url": "b/", "title": "Billing", "text": "Billing. Invoices, invoices & refunds."},
+    }
+    postings = found["postings"]
+    assert postings["invoic"] == [(1, 1), (2, 2)]  # type: ignore[index]
+    assert postings["bill"] == [(2, sitesearch.TITLE | 1)]  # type: ignore[index]
+    assert "not" not in postings  # type: ignore[operator]
+    assert found["meta"]["lengths"] == [0, 3, 4]  # type: ignore[index]
+    assert found["meta"]["pages"] == 2  # type: ignore[index]
 
 
-def test_the_search_copies_give_the_index_the_whole_pages_give(small: Path) -> None:
-    """(On the site's own file system, so that Pagefind finds the files in the same order.)"""
-    assert build(small)[0] == 0
-    site = small / "site"
-    pages = html_pages(site)
-    assert sitesearch.index_site(site) == len(pages) - 1  # from the whole pages
-    built = tree_digest(site / "pagefind")
-    copies = sitesearch.SearchCopies((p.relative_to(site).as_posix() for p in pages), small)
-    try:
-        for page in pages:
-            copies.write(page.relative_to(site).as_posix(), page.read_text(encoding="utf-8"))
-        kept = sorted(p.relative_to(copies.pages) for p in copies.pages.rglob("*.html"))
-        # the 404 page has nothing to index: its empty file is gone
-        assert kept == sorted(p.relative_to(site) for p in pages if p.name != "404.html")
-        assert sitesearch.index_site(site, copies) == len(pages) - 1
-        assert tree_digest(site / "pagefind") == built
-    finally:
-        copies.remove()
-    assert not copies.folder.exists()
+def test_pages_read_in_other_processes_give_the_same_index(tmp_path: Path) -> None:
+    pages = [(f"p{n}/index.html", f"p{n}/") for n in range(40)]
+    bodies = {
+        dest: article(f"<h1>Page {n}</h1><p>word{n % 7} common text {n}</p>")
+        for n, (dest, _) in enumerate(pages)
+    }
+    one = SiteIndex(tmp_path / "one", pages)
+    for dest in bodies:
+        one.add(dest, bodies[dest])
+    one.write()
+    three = SiteIndex(tmp_path / "three", pages)
+    parts = []
+    for share in (list(bodies)[::3], list(bodies)[1::3]):  # as two workers would, in turn
+        for dest in reversed(share):
+            three.add(dest, bodies[dest])
+        parts.append(three.take())
+    for dest in list(bodies)[2::3]:
+        three.add(dest, bodies[dest])
+    for part in reversed(parts):
+        three.merge(part)
+    three.write()
+    assert tree_digest(tmp_path / "one" / "search") == tree_digest(tmp_path / "three" / "search")
 
 
-def test_the_index_does_not_depend_on_the_order_pages_are_built_in(small: Path) -> None:
-    """Pagefind numbers pages in the order the file system lists them; on a memory file
-    system that is the order files were made in, so SearchCopies makes them all up front."""
-    assert build(small)[0] == 0
-    site = small / "site"
-    pages = [p for p in html_pages(site) if p.name != "404.html"]
-    digests = []
-    for order in (pages, pages[::-1]):
-        copies = sitesearch.SearchCopies(p.relative_to(site).as_posix() for p in pages)
-        try:
-            for page in order:
-                copies.write(page.relative_to(site).as_posix(), page.read_text(encoding="utf-8"))
-            out = small / f"index-{len(digests)}"
-            sitesearch.index_site(out, copies)
-            digests.append(tree_digest(out / "pagefind"))
-        finally:
-            copies.remove()
-    assert digests[0] == digests[1]
-
-
-def test_search_copies_go_to_memory_when_it_has_room(
+def test_chunks_are_cut_by_size_and_name_their_first_entry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    memory = tmp_path / "shm"
-    memory.mkdir()
-    monkeypatch.setattr(sitesearch, "MEMORY", memory)
-    copies = sitesearch.SearchCopies(["a/index.html", "index.html"])
-    assert copies.folder.parent == memory
-    assert sorted(p.relative_to(copies.folder).as_posix() for p in copies.folder.rglob("*")) == [
-        "pages",
-        "pages/a",
-        "pages/a/index.html",
-        "pages/index.html",
-    ]
-    copies.remove()
-    monkeypatch.setattr(sitesearch, "ROOM_PER_PAGE", 1 << 60)  # no room: the temporary folder
-    copies = sitesearch.SearchCopies(["index.html"])
-    assert copies.folder.parent != memory
-    copies.remove()
-    monkeypatch.setattr(sitesearch, "MEMORY", tmp_path / "missing")
-    copies = sitesearch.SearchCopies(["index.html"])
-    assert copies.folder.exists()
-    copies.remove()
+    monkeypatch.setattr(sitesearch, "CHUNK_BYTES", 200)
+    pages = [(f"p{n:03}.html", f"p{n:03}.html") for n in range(60)]
+    index = SiteIndex(tmp_path, pages)
+    for n, (dest, _) in enumerate(pages):
+        index.add(dest, article(f"<p>alpha{n} beta{n} gamma{n} shared words here</p>"))
+    index.write()
+    found = read_index(tmp_path / "search")
+    meta = found["meta"]
+    assert len(meta["terms"]) > 5 and len(meta["records"]) > 5  # type: ignore[index, arg-type]
+    firsts = meta["terms"]  # type: ignore[index]
+    assert firsts == sorted(firsts)  # type: ignore[type-var]
+    assert len(found["pages"]) == 60  # type: ignore[arg-type]
+    assert found["postings"]["here"] == [(n, 1) for n in range(60)]  # type: ignore[index]
 
 
-def test_a_search_copy_that_cannot_be_written_says_where_and_why(tmp_path: Path) -> None:
-    copies = sitesearch.SearchCopies(["a/index.html"], scratch=tmp_path)
-    (copies.pages / "a" / "index.html").unlink()
-    (copies.pages / "a").rmdir()
-    (copies.pages / "a").write_text("a file where a folder should be", encoding="utf-8")
-    html = "<html><div data-pagefind-body>x</div><!--/insights-search-body-->"
-    with pytest.raises(sitesearch.SiteSearchError, match=r"a/index\.html.*build again"):
-        copies.write("a/index.html", html)
-    copies.remove()
+def test_terms_sort_as_javascript_compares_strings(tmp_path: Path) -> None:
+    """Python orders str by code point, JavaScript by UTF-16 unit: 𝒜 (U+1D49C) comes before
+    ｆ (U+FF46) in JavaScript. The chunks must be in the order search.js searches them."""
+    assert sorted(["\uff46", "\U0001d49c"], key=sitesearch._code_units) == ["\U0001d49c", "\uff46"]
+
+
+def test_an_index_that_cannot_be_written_says_where_and_why(tmp_path: Path) -> None:
+    (tmp_path / "search").write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(sitesearch.SiteSearchError, match=r"search.*build again"):
+        index = SiteIndex(tmp_path / "search" / "x", [("a.html", "a.html")])
+        index.add("a.html", article("<p>text</p>"))
+        index.write()
 
 
 @pytest.mark.parametrize(
-    ("html", "copy"),
+    ("body", "title", "text"),
     [
+        # a heading's permalink, the theme's icons and scripts are not text
         (
-            '<html lang="de" class="x"><head><title>A &lt;b&gt;</title><link></head><body>'
-            "<nav>menu</nav><div data-pagefind-body><h1>A</h1></div><!--/insights-search-body-->"
-            "<footer>f</footer></body></html>",
-            '<!doctype html>\n<html lang="de" class="x"><head><meta charset="utf-8">'
-            "<title>A &lt;b&gt;</title></head><body><div data-pagefind-body><h1>A</h1></div>"
-            "</body></html>\n",
+            '<h1 id="t">Title<a class="headerlink" href="#t">&para;</a></h1><p>Body <em>here</em>'
+            "</p><script>var x = 1;</script><svg><title>icon</title></svg>",
+            "Title",
+            "Title. Body here",
         ),
-        ("<html><body><p>no article</p></body></html>", None),  # e.g. the 404 page
-        ("<html><div data-pagefind-body>cut short", None),
+        # lists at the top level list other pages; a note's own lists are indexed
+        (
+            "<p>Intro</p><ul><li>Other page</li></ul>"
+            '<div class="insight-body"><ul><li>Own <b>point</b></li><li>two</li></ul></div>'
+            '<div><ul class="insight-list"><li>Related <ul><li>deeper</li></ul></li></ul>'
+            "after</div>",
+            "Page - Wiki",
+            "Intro. Own point. two. after",
+        ),
+        # markup from a note arrives escaped, and stays text
+        (
+            "<h1>&lt;img src=x onerror=alert(1)&gt;</h1><p>a &amp; b<br>c</p>",
+            "<img src=x onerror=alert(1)>",
+            "<img src=x onerror=alert(1)> a & b c",  # no full stop after a bracket
+        ),
+        # an element never closed skips the rest, and nothing breaks
+        ('<p>kept</p><span class="headerlink">never closed', "Page - Wiki", "kept"),
     ],
 )
-def test_search_copy(html: str, copy: str | None) -> None:
-    assert sitesearch.search_copy(html) == copy
+def test_page_text(body: str, title: str, text: str) -> None:
+    found = page_text(article(body))
+    assert found is not None
+    assert (found.title, found.text) == (title, text)
+
+
+def test_page_text_marks_headings_and_counts_words() -> None:
+    html = "<h1>Export</h1><h2>Exports and data</h2><p>exporting data, data</p><h1>Later</h1>"
+    found = page_text(article(html))
+    assert found is not None
+    assert found.title == "Export"
+    assert found.length == 8
+    assert found.counts == {"export": 3, "and": 1, "data": 3, "later": 1}
+    assert found.headings == {
+        "export": sitesearch.TITLE,
+        "and": sitesearch.HEADING,
+        "data": sitesearch.HEADING,
+        "later": sitesearch.HEADING,
+    }
+
+
+def test_a_page_without_an_article_is_not_indexed() -> None:
+    assert page_text("<html><body><p>no article</p></body></html>") is None
+    assert page_text(f"<html>{sitesearch.BODY_START}cut short") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Invoices, CSV-export; v2.1", ["invoices", "csv", "export", "v2", "1"]),
+        ("Café naïve ÅNGSTRÖM", ["cafe", "naive", "angstrom"]),
+        ("ﬁle ２０２６", ["file", "2026"]),  # compatibility forms
+        ("under_score", ["under", "score"]),
+        ("請求書の発行 abc", ["請", "求", "書", "の", "発", "行", "abc"]),
+        ("Москва и Київ", ["москва", "и", "киів"]),
+    ],
+)
+def test_words(text: str, found: list[str]) -> None:
+    assert words(text) == found
+
+
+@pytest.mark.parametrize(
+    ("word", "stemmed"),
+    [
+        ("invoice", "invoic"),
+        ("invoices", "invoic"),
+        ("invoiced", "invoic"),
+        ("invoicing", "invoic"),
+        ("companies", "company"),
+        ("shipping", "ship"),
+        ("billing", "bill"),
+        ("exported", "export"),
+        ("classes", "class"),
+        ("status", "status"),
+        ("analysis", "analysis"),
+        ("need", "need"),  # -ed would leave too little
+        ("string", "string"),  # no vowel before -ing
+        ("sso", "sso"),
+        ("v2", "v2"),
+        ("café", "café"),  # not a-z: its own stem
+    ],
+)
+def test_stem(word: str, stemmed: str) -> None:
+    assert stem(word) == stemmed

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from benchmarks.sitesearch import measure_site_search
 from generator.cli import main
+from generator.sitesearch import stem, words
 from tests.browser import SCREENSHOTS, require_chromium, serve
 from tests.conftest import FIXTURES
 
@@ -67,8 +68,10 @@ def test_a_search_fetches_a_few_small_chunks_and_never_materials_whole_index(sit
     figures = measure_site_search(site, "zephyrine")
     assert figures["first_result"] == SSO
     assert figures["fetched_search_index"] is False
-    assert not any("pagefind" in url for url, _ in figures["page_requests"]), "not lazy"
-    assert all(url.startswith("pagefind/") for url, _ in figures["search_requests"])
+    assert not any(url.startswith("search/") for url, _ in figures["page_requests"]), "not lazy"
+    fetched = [url for url, _ in figures["search_requests"]]
+    assert fetched and all(url.startswith("search/") for url in fetched), fetched
+    assert "search/meta.json" in fetched
     assert figures["search_bytes"] < 300_000, figures["search_requests"]
     assert figures["bytes_before_first_result"] < 1_500_000
 
@@ -182,7 +185,7 @@ def test_search_works_with_instant_navigation(browser: Any, tmp_path: Path) -> N
 
 
 def test_a_missing_index_is_reported_in_the_box(browser: Any, site: Path, tmp_path: Path) -> None:
-    shutil.copytree(site, tmp_path / "site", ignore=shutil.ignore_patterns("pagefind"))
+    shutil.copytree(site, tmp_path / "site", ignore=shutil.ignore_patterns("meta.json"))
     context = browser.new_context(viewport=DESKTOP)
     tab = context.new_page()
     errors: list[str] = []
@@ -194,3 +197,41 @@ def test_a_missing_index_is_reported_in_the_box(browser: Any, site: Path, tmp_pa
         meta.filter(has_text="Search is unavailable").wait_for(timeout=10_000)
     context.close()
     assert errors == []
+
+
+AGREE = [
+    "Invoices, invoiced & invoicing: CSV-export v2.1 (under_score)",
+    "Café naïve ÅNGSTRÖM ﬁle ２０２６ Straße",
+    "請求書の発行 abc 한국어 テスト",
+    "Москва и Київ; Ελληνικά; עברית; हिन्दी",
+    "companies shipping billing classes status analysis need string sso sees used",
+    "𝒜𝓁𝓅𝒽𝒶 ｆｕｌｌｗｉｄｔｈ ǆungla İstanbul",
+]
+
+
+def test_the_browser_finds_and_stems_words_as_the_build_does(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    search = "window.__insightsSearch"
+    script = f"texts => texts.map(t => {search}.words(t).map({search}.stem))"
+    got = page.evaluate(script, AGREE)
+    assert got == [[stem(word) for word in words(text)] for text in AGREE]
+
+
+def test_a_word_being_typed_matches_as_a_prefix_and_every_word_must_match(
+    page: Any, site_url: str
+) -> None:
+    page.goto(site_url)
+    page.locator(".md-search__input").fill("zephyr")
+    link = results(page).first
+    assert link.locator("h1").inner_text() == SSO
+    assert link.locator("mark").all_inner_texts() == ["zephyrine"]
+    page.locator(".md-search__input").fill("zephyrine invoices")  # in no page together
+    meta = page.locator(".md-search-result__meta")
+    meta.filter(has_text="No matching documents").wait_for(timeout=10_000)
+    assert page.locator(".md-search-result__item").count() == 0
+
+
+def test_a_page_titled_with_the_word_ranks_first(page: Any, site_url: str) -> None:
+    page.goto(site_url)
+    page.locator(".md-search__input").fill("billing")
+    assert results(page).first.locator("h1").inner_text() == "Billing"

@@ -1,8 +1,12 @@
-/* Insight Wiki site search: mkdocs-material's header search box over the chunked Pagefind
-   index that generator/sitesearch.py writes to <site>/pagefind/.
+/* Insight Wiki site search: mkdocs-material's header search box over the chunked index that
+   generator/sitesearch.py writes to <site>/search/ (its docstring describes the files).
 
-   - Lazy: pagefind.js loads on the first focus or key press, then fetches only the index
-     chunks and result fragments a query needs (never a whole-site index).
+   - Lazy: search/meta.json loads on the first focus or key press; a query then fetches only
+     the chunks of terms it needs, and one small file per result shown (never a whole-site
+     index).
+   - Ranked: a page must hold every word of the query (the last one as a prefix while it is
+     being typed); pages are ranked by BM25, with a bonus for a word in a heading or the
+     title.
    - Safe: results are built with createElement and textContent, never innerHTML.
    - Listeners sit on `document`, so they survive material's instant navigation, which swaps
      the page's content but keeps the header; the site's base URL is made absolute once. */
@@ -10,13 +14,18 @@
   "use strict";
 
   if (window.__insightsSearch) return; // loaded twice: the first copy already listens
-  window.__insightsSearch = true;
 
   const PAGE_SIZE = 10; // results rendered at a time; more load as the list scrolls
   const OPEN_KEYS = new Set(["/", "s", "f"]); // as in material
   const config = readConfig();
   const base = new URL(String(config.base || ".").replace(/\/?$/, "/"), location.href);
-  const state = { pagefind: null, query: "", done: "", running: false, seq: 0, results: [],
+  const INDEX_FORMAT = 1; // sitesearch.FORMAT
+  const K1 = 1.2; // BM25: how soon more of a word stops counting
+  const B = 0.75; // BM25: how much a long page is discounted
+  const BONUS = [0, 1, 3]; // times a term's idf, for a term in no heading, a heading, the title
+  const MAX_PREFIX_CHUNKS = 3; // chunks of terms fetched for a word typed so far
+  const EXCERPT_WORDS = 24;
+  const state = { index: null, query: "", done: "", running: false, seq: 0, results: [],
     shown: 0, more: null };
 
   function readConfig() {
@@ -60,20 +69,178 @@
     input()?.blur();
   }
 
-  // --- Pagefind ----------------------------------------------------------------------------
+  // --- Words: as generator/sitesearch.py finds them (words, fold, stem) -------------------
 
-  function loadPagefind() {
-    state.pagefind ??= import(new URL("pagefind/pagefind.js", base).href)
-      .then(async (pagefind) => {
-        await pagefind.options({ baseUrl: base.pathname, excerptLength: 24 });
-        await pagefind.init();
-        return pagefind;
+  const WORD = /[\p{L}\p{N}]+/gu;
+  const UNSPACED = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])/u;
+  const ASCII = /^[\x00-\x7f]*$/;
+
+  function fold(word) {
+    return ASCII.test(word) ? word : word.normalize("NFKD").replace(/\p{Mn}/gu, "");
+  }
+
+  function words(text) {
+    const found = [];
+    for (const [word] of text.normalize("NFKC").toLowerCase().matchAll(WORD)) {
+      if (ASCII.test(word)) found.push(word);
+      else found.push(...fold(word).split(UNSPACED).filter(Boolean));
+    }
+    return found;
+  }
+
+  function stem(word) {
+    if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
+    if (word.endsWith("ies") && word.length > 4) word = word.slice(0, -3) + "y";
+    else if (word.endsWith("sses")) word = word.slice(0, -2);
+    else if (word.endsWith("s") && !/(ss|us|is)$/.test(word)) word = word.slice(0, -1);
+    for (const suffix of ["ing", "ed"]) {
+      const base = word.slice(0, -suffix.length);
+      if (word.endsWith(suffix) && base.length >= 3 && /[aeiouy]/.test(base)) {
+        word = base;
+        if (word.at(-1) === word.at(-2) && !"aeiouylsz".includes(word.at(-1))) {
+          word = word.slice(0, -1); // shipping: ship
+        }
+        break;
+      }
+    }
+    if (word.length >= 5 && word.endsWith("e")) word = word.slice(0, -1);
+    return word;
+  }
+
+  // Loaded (see above); and the word functions, for tests/test_sitesearch_browser.py.
+  window.__insightsSearch = { words, stem };
+
+  // --- The index ---------------------------------------------------------------------------
+
+  async function fetchJSON(path) {
+    const response = await fetch(new URL(path, base));
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    return response.json();
+  }
+
+  function loadIndex() {
+    state.index ??= fetchJSON("search/meta.json")
+      .then((meta) => {
+        if (meta.format !== INDEX_FORMAT) throw new Error(`index format ${meta.format}`);
+        return { meta, chunks: new Map(), pages: new Map() };
       })
       .catch((error) => {
-        state.pagefind = null; // try again on the next key press
+        state.index = null; // try again on the next key press
         throw error;
       });
-    return state.pagefind;
+    return state.index;
+  }
+
+  function chunk(index, number) {
+    if (!index.chunks.has(number)) {
+      const loading = fetchJSON(`search/terms/${number}.json`);
+      loading.catch(() => index.chunks.delete(number)); // fetched again next time
+      index.chunks.set(number, loading);
+    }
+    return index.chunks.get(number);
+  }
+
+  // The chunk a term or page would be in: the last whose first one is not after it.
+  function chunkOf(firsts, term) {
+    let low = 0;
+    let high = firsts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (firsts[middle] <= term) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  // The postings of a word: of its stem, or if no page holds that, of every term it begins.
+  async function postings(index, term) {
+    const firsts = index.meta.terms;
+    if (!firsts.length) return [];
+    let number = chunkOf(firsts, term);
+    const first = await chunk(index, number);
+    if (Object.hasOwn(first, term)) return [first[term]];
+    const found = [];
+    for (let fetched = 1; ; fetched++) {
+      const terms = await chunk(index, number);
+      for (const key of Object.keys(terms)) if (key.startsWith(term)) found.push(terms[key]);
+      number++;
+      if (number >= firsts.length || !firsts[number].startsWith(term)) break;
+      if (fetched >= MAX_PREFIX_CHUNKS) break;
+    }
+    return found;
+  }
+
+  // Each page holding a word, with its BM25 score for it (its best term's, for a prefix).
+  async function scores(index, term) {
+    const { pages, average, lengths } = index.meta;
+    const found = new Map();
+    for (const list of await postings(index, term)) {
+      const idf = Math.log(1 + (pages - list.length + 0.5) / (list.length + 0.5));
+      for (const posting of list) {
+        const page = Math.floor(posting / 65536);
+        const where = (posting % 65536) >> 12; // sitesearch.TITLE, HEADING
+        const count = posting % 4096;
+        const norm = 1 - B + (B * lengths[page]) / (average || 1);
+        const score = idf * ((count * (K1 + 1)) / (count + K1 * norm) + BONUS[where]);
+        if (score > (found.get(page) ?? 0)) found.set(page, score);
+      }
+    }
+    return found;
+  }
+
+  // The pages holding every word of the query, best first.
+  async function find(query) {
+    const index = await loadIndex();
+    const terms = [...new Set(words(query).map(stem))];
+    const each = await Promise.all(terms.map((term) => scores(index, term)));
+    each.sort((a, b) => a.size - b.size);
+    const ranked = [];
+    for (const [page, score] of each[0] || []) {
+      let total = score;
+      for (const other of each.slice(1)) total += other.get(page) ?? NaN;
+      if (!Number.isNaN(total)) ranked.push([page, total]);
+    }
+    ranked.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    return ranked.map(([page]) => ({ data: () => pageData(index, page, terms) }));
+  }
+
+  async function pageData(index, page, terms) {
+    const firsts = index.meta.records;
+    const number = chunkOf(firsts, page);
+    if (!index.pages.has(number)) {
+      const loading = fetchJSON(`search/pages/${number}.json`);
+      loading.catch(() => index.pages.delete(number));
+      index.pages.set(number, loading);
+    }
+    const { url, title, text } = (await index.pages.get(number))[page - firsts[number]];
+    return { url: new URL(url, base).pathname, title, excerpt: excerpt(text, terms) };
+  }
+
+  // The stretch of the text with the most matching words: [[text, matched], ...].
+  function excerpt(text, terms) {
+    const tokens = [...text.matchAll(WORD)];
+    const matched = tokens.map(([token]) =>
+      words(token).some((word) => terms.some((term) => stem(word).startsWith(term))));
+    let start = 0;
+    let best = -1;
+    matched.forEach((hit, at) => {
+      if (!hit) return;
+      const from = Math.max(0, at - 3);
+      const count = matched.slice(from, from + EXCERPT_WORDS).filter(Boolean).length;
+      if (count > best) [start, best] = [from, count];
+    });
+    const end = Math.min(tokens.length, start + EXCERPT_WORDS);
+    if (!tokens.length) return [[text.slice(0, 200), false]];
+    const parts = [[start > 0 ? "… " : "", false]];
+    let at = tokens[start].index;
+    for (let i = start; i < end; i++) {
+      if (!matched[i]) continue;
+      parts.push([text.slice(at, tokens[i].index), false], [tokens[i][0], true]);
+      at = tokens[i].index + tokens[i][0].length;
+    }
+    const stop = tokens[end - 1].index + tokens[end - 1][0].length;
+    parts.push([text.slice(at, stop) + (end < tokens.length ? " …" : ""), false]);
+    return parts.filter(([part]) => part);
   }
 
   // One search at a time, always of the newest text: no timer delays the first query, and
@@ -95,9 +262,8 @@
     const term = query.trim();
     if (!term) return showPlaceholder();
     try {
-      const pagefind = await loadPagefind();
-      const found = await pagefind.search(term);
-      if (seq === state.seq) await showResults(found.results, seq);
+      const found = await find(term);
+      if (seq === state.seq) await showResults(found, seq);
     } catch (error) {
       if (seq === state.seq) showUnavailable(error);
     }
@@ -167,22 +333,17 @@
     link.href = page.url;
     article.append(
       element("div", "md-search-result__icon md-icon"),
-      element("h1", "", page.meta?.title || page.url),
-      snippet(page.excerpt || ""),
+      element("h1", "", page.title || page.url),
+      snippet(page.excerpt),
     );
     link.append(article);
     item.append(link);
     return item;
   }
 
-  // Pagefind's excerpt is the page's text with < and > escaped and each matched word wrapped
-  // in <mark></mark>: split on those tags and the parts alternate plain text, matched word.
-  function snippet(excerpt) {
+  function snippet(parts) {
     const paragraph = element("p");
-    excerpt.split(/<\/?mark>/).forEach((part, index) => {
-      const text = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
-      paragraph.append(index % 2 ? element("mark", "", text) : text);
-    });
+    for (const [text, matched] of parts) paragraph.append(matched ? element("mark", "", text) : text);
     return paragraph;
   }
 
@@ -199,7 +360,7 @@
     if (OPEN_KEYS.has(event.key) && !isEditable(event.target)) {
       event.preventDefault();
       open();
-      loadPagefind().catch(() => {}); // start early; search() reports a failure
+      loadIndex().catch(() => {}); // start early; search() reports a failure
     }
   }
 
@@ -236,7 +397,7 @@
   document.addEventListener("focusin", (event) => {
     if (event.target !== input()) return;
     setOpen(true);
-    loadPagefind().catch(() => {});
+    loadIndex().catch(() => {});
   });
   document.addEventListener("input", (event) => {
     if (event.target === input()) search(event.target.value);
