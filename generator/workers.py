@@ -41,7 +41,7 @@ from mkdocs.structure.pages import Page
 MIN_SHARE = 100  # pages: below this a worker costs more than it saves
 # What a page in the navigation (an area's summary, the index of every customer) costs to
 # build, in pages outside it: the main process builds those, so it takes that many fewer.
-NAV_PAGE_COST = 25
+NAV_PAGE_COST = 42
 # Plugins known to keep no state across pages. Another plugin (material's tags or blog, say)
 # may collect something from every page for a page it writes later, and would miss what a
 # worker saw; with one of those, pages are shared only when `workers` asks for it.
