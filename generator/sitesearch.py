@@ -160,16 +160,22 @@ def stem(word: str) -> str:
     return word
 
 
-def term_counts(text: str) -> Counter[str]:
+def term_counts(text: str) -> dict[str, int]:
     """How often each stemmed word occurs in a text."""
-    counts: Counter[str] = Counter()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    counts: dict[str, int] = {}
     memo = _TERMS
-    for word, count in Counter(_WORD.findall(unicodedata.normalize("NFKC", text).lower())).items():
+    for word, count in Counter(_WORD.findall(text.lower())).items():
         found = memo.get(word)
         if found is None:
             found = memo[word] = _word_terms(word)
-        for term in found:
-            counts[term] += count
+        if len(found) == 1:
+            term = found[0]
+            counts[term] = counts.get(term, 0) + count
+        else:
+            for term in found:
+                counts[term] = counts.get(term, 0) + count
     return counts
 
 
@@ -225,7 +231,7 @@ def page_text(html: str) -> PageText | None:
             title = heading_text
         for term in term_counts(heading_text):
             marks[term] = max(mark, marks.get(term, 0))
-    return PageText(title or _title(html), text, dict(counts), sum(counts.values()), marks)
+    return PageText(title or _title(html), text, counts, sum(counts.values()), marks)
 
 
 def _skipped_class(attrs: str) -> bool:

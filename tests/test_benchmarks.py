@@ -66,6 +66,10 @@ def test_the_runner_measures_a_tiny_wiki_and_reports_every_figure(tmp_path: Path
     assert launch.server_status(str(tmp_path / "work" / "wiki-30" / "mkdocs.yml")) is None
     assert {"build_30_s", "baseline_30_s", "build_ratio_30", "page_kb_max_30"} <= keys
     assert all(f["value"] > 0 for f in results["figures"])
+    runs = results["details"]["builds"]["30"]
+    assert len(runs["ours_s"]) == len(runs["baseline_s"]) == run.BUILDS
+    by_key = {f["key"]: f["value"] for f in results["figures"]}
+    assert by_key["build_30_s"] == pytest.approx(min(runs["ours_s"]), abs=0.01)  # the fastest
     assert results["machine"]["cores"] >= 1 and results["size"] == 30
     run.write_results(results, tmp_path / "results.json")
     assert json.loads((tmp_path / "results.json").read_text(encoding="utf-8")) == results
