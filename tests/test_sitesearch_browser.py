@@ -231,6 +231,21 @@ def test_a_word_being_typed_matches_as_a_prefix_and_every_word_must_match(
     assert page.locator(".md-search-result__item").count() == 0
 
 
+def test_the_word_being_typed_also_matches_longer_words(page: Any, site_url: str) -> None:
+    """ "sign" is a word of its own in one page; while it is typed it also matches the
+    start of longer words ("signal"), and once a space follows it no longer does. A stem no
+    page has ("signa") matches longer words, space or not."""
+    page.goto(site_url)
+    counts = {}
+    for query in ("sign", "sign ", "signa", "signa "):
+        page.locator(".md-search__input").fill(query)
+        results(page)
+        page.wait_for_timeout(300)  # the last query's results replace the previous ones
+        counts[query] = page.locator(".md-search-result__item").count()
+    assert counts["sign"] > counts["sign "] >= 1
+    assert counts["signa"] == counts["signa "] > counts["sign "]
+
+
 def test_a_page_titled_with_the_word_ranks_first(page: Any, site_url: str) -> None:
     page.goto(site_url)
     page.locator(".md-search__input").fill("billing")

@@ -152,17 +152,22 @@
     return low;
   }
 
-  // The postings of a word: of its stem, or if no page holds that, of every term it begins.
-  async function postings(index, term) {
+  // The postings of a word, each with its weight: its stem's; and, for the word being typed
+  // or a stem no page holds, those of every longer term it begins (at half weight, when the
+  // stem itself was found: "pay" ranks pages with "pay" above those with "payment").
+  async function postings(index, term, typing) {
     const firsts = index.meta.terms;
     if (!firsts.length) return [];
     let number = chunkOf(firsts, term);
     const first = await chunk(index, number);
-    if (Object.hasOwn(first, term)) return [first[term]];
-    const found = [];
+    const found = Object.hasOwn(first, term) ? [[first[term], 1]] : [];
+    if (found.length && !typing) return found;
+    const weight = found.length ? 0.5 : 1;
     for (let fetched = 1; ; fetched++) {
       const terms = await chunk(index, number);
-      for (const key of Object.keys(terms)) if (key.startsWith(term)) found.push(terms[key]);
+      for (const key of Object.keys(terms)) {
+        if (key !== term && key.startsWith(term)) found.push([terms[key], weight]);
+      }
       number++;
       if (number >= firsts.length || !firsts[number].startsWith(term)) break;
       if (fetched >= MAX_PREFIX_CHUNKS) break;
@@ -171,11 +176,11 @@
   }
 
   // Each page holding a word, with its BM25 score for it (its best term's, for a prefix).
-  async function scores(index, term) {
+  async function scores(index, term, typing) {
     const { pages, average, lengths } = index.meta;
     const found = new Map();
-    for (const list of await postings(index, term)) {
-      const idf = Math.log(1 + (pages - list.length + 0.5) / (list.length + 0.5));
+    for (const [list, weight] of await postings(index, term, typing)) {
+      const idf = weight * Math.log(1 + (pages - list.length + 0.5) / (list.length + 0.5));
       for (const posting of list) {
         const page = Math.floor(posting / 65536);
         const where = (posting % 65536) >> 12; // sitesearch.TITLE, HEADING
@@ -188,11 +193,14 @@
     return found;
   }
 
-  // The pages holding every word of the query, best first.
+  // The pages holding every word of the query, best first. The last word is still being
+  // typed unless a space follows it.
   async function find(query) {
     const index = await loadIndex();
-    const terms = [...new Set(words(query).map(stem))];
-    const each = await Promise.all(terms.map((term) => scores(index, term)));
+    const stems = words(query).map(stem);
+    const typing = /[\p{L}\p{N}]$/u.test(query) ? stems.at(-1) : null;
+    const terms = [...new Set(stems)];
+    const each = await Promise.all(terms.map((term) => scores(index, term, term === typing)));
     each.sort((a, b) => a.size - b.size);
     const ranked = [];
     for (const [page, score] of each[0] || []) {
@@ -262,7 +270,7 @@
     const term = query.trim();
     if (!term) return showPlaceholder();
     try {
-      const found = await find(term);
+      const found = await find(query); // untrimmed: a space ends the word being typed
       if (seq === state.seq) await showResults(found, seq);
     } catch (error) {
       if (seq === state.seq) showUnavailable(error);
