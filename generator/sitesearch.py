@@ -13,13 +13,13 @@ what a query needs:
     search/pages/N.json   a chunk of pages, by id: [{"url", "title", "text"} or null, ...],
                           for the results shown and their excerpts
 
-Chunks hold about CHUNK_BYTES each. Pages are read as they are built, by whichever process
-builds them: `SiteIndex.add` takes the article (theme/main.html marks it with
-`data-search-body`) apart into text and terms. Each worker hands what it read over
-(`SiteIndex.take`), and the main process writes the files (`SiteIndex.write`): a few
-hundred files, not one per page, which a disk file system creates slowly. A page's id is its
-place among all pages sorted by path, and every list is sorted, so the index depends on the
-pages alone: not on how many processes built them, nor in which order.
+A chunk holds about TERM_CHUNK_BYTES or PAGE_CHUNK_BYTES. Pages are read as they are built,
+by whichever process builds them: `SiteIndex.add` takes the article (theme/main.html marks
+it with `data-search-body`) apart into text and terms. Each worker hands what it read over
+(`SiteIndex.take`), and the main process writes the files (`SiteIndex.write`): a thousand
+files or so at 10,000 notes, not one per page, which a disk file system creates slowly. A
+page's id is its place among all pages sorted by path, and every list is sorted, so the
+index depends on the pages alone: not on how many processes built them, nor in which order.
 
 Words are found, folded and stemmed the same way here and in search.js (`words`, `stem`);
 tests/test_sitesearch_browser.py checks the two agree.
@@ -43,7 +43,10 @@ OUTPUT_DIR = "search"
 FORMAT = 1  # meta.json's "format": search.js refuses an index it cannot read
 BODY_START = "<div data-search-body>"
 BODY_END = "<!--/insights-search-body-->"  # right after the closing tag (theme/main.html)
-CHUNK_BYTES = 32_000  # a chunk of terms or of pages is cut after about this many bytes
+# A chunk is cut after about this many bytes. Each query fetches a chunk of terms per word
+# and a chunk of pages per result shown (10 at first); smaller chunks mean more files.
+TERM_CHUNK_BYTES = 32_000
+PAGE_CHUNK_BYTES = 16_000
 MAX_TEXT = 100_000  # characters of a page's text kept for its excerpt (all of it is indexed)
 MAX_COUNT = 4_095  # a posting's count fits in its low 12 bits
 # A posting's bits 12-13 say where a term is a heading's: search.js adds a bonus for it, so a
@@ -341,9 +344,12 @@ class SiteIndex:
         """Write the whole index (the pages added here too); return the number of pages."""
         self.merge(self.take())
         terms = sorted(self.postings, key=_code_units)
-        term_chunks = _chunks(terms, lambda term: len(term) + 8 * len(self.postings[term]))
+        digits = len(str(len(self.lengths) << 16)) + 1  # a posting's bytes, about, in JSON
+        term_chunks = _chunks(
+            terms, TERM_CHUNK_BYTES, lambda term: len(term) + digits * len(self.postings[term])
+        )
         numbers = sorted(self.records)
-        page_chunks = _chunks(numbers, lambda number: len(self.records[number]))
+        page_chunks = _chunks(numbers, PAGE_CHUNK_BYTES, lambda number: len(self.records[number]))
         self._makedirs(self.folder / "terms")
         for at, names in enumerate(term_chunks):
             text = _dumps({term: self.postings[term] for term in names})
@@ -380,12 +386,12 @@ class SiteIndex:
             raise SiteSearchError(_cannot(path, exc)) from None
 
 
-def _chunks(items: list[T], size: Callable[[T], int]) -> list[list[T]]:
-    """Items in order, cut into runs of about CHUNK_BYTES (an item bigger alone is one run)."""
+def _chunks(items: list[T], limit: int, size: Callable[[T], int]) -> list[list[T]]:
+    """Items in order, cut into runs of about `limit` bytes (an item bigger alone is one run)."""
     chunks: list[list[T]] = []
-    filled = CHUNK_BYTES
+    filled = limit
     for item in items:
-        if filled >= CHUNK_BYTES:
+        if filled >= limit:
             chunks.append([])
             filled = 0
         chunks[-1].append(item)

@@ -146,7 +146,8 @@ def test_pages_read_in_other_processes_give_the_same_index(tmp_path: Path) -> No
 def test_chunks_are_cut_by_size_and_name_their_first_entry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sitesearch, "CHUNK_BYTES", 200)
+    monkeypatch.setattr(sitesearch, "TERM_CHUNK_BYTES", 200)
+    monkeypatch.setattr(sitesearch, "PAGE_CHUNK_BYTES", 200)
     pages = [(f"p{n:03}.html", f"p{n:03}.html") for n in range(60)]
     index = SiteIndex(tmp_path, pages)
     for n, (dest, _) in enumerate(pages):
