@@ -1,4 +1,5 @@
-"""Build speed-ups that must not change a byte: forked page workers, the navigation cache."""
+"""Build speed-ups that must not change a byte: forked page workers, the navigation cache,
+one Markdown instance per process."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import markdown
 import pytest
+from mkdocs.structure import pages as mkdocs_pages
 
-from generator import site, workers
+from generator import plugin, site, workers
 from tests.conftest import FIXTURES
 from tests.test_build import build, tree_digest
 
@@ -180,3 +184,29 @@ def test_a_worker_killed_outright_is_reported_with_what_to_do(
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     killed = "A page worker failed: a page worker was killed by signal 9 (out of memory?); "
     assert errors[0].startswith(killed)
+
+
+def test_one_markdown_instance_per_process_writes_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """plugin.OneMarkdown: every page of a process converted by one Markdown instance, reset,
+    gives the site that MkDocs' new instance per page gives."""
+    made: list[int] = []
+    real_init = markdown.Markdown.__init__
+
+    def counting_init(self: markdown.Markdown, *args: Any, **kwargs: Any) -> None:
+        made.append(os.getpid())
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(markdown.Markdown, "__init__", counting_init)
+    one = small_wiki(tmp_path, 1)
+    assert build(one, "--strict")[0] == 0
+    assert mkdocs_pages.markdown is markdown  # given back after the build
+    reused = len(made)
+    made.clear()
+    monkeypatch.setattr(plugin.OneMarkdown, "install", classmethod(lambda cls: None))
+    fresh = small_wiki(tmp_path / "fresh", 1)
+    assert build(fresh, "--strict")[0] == 0
+    pages = len(list((fresh / "site").rglob("*.html"))) - 1  # the 404 page is the theme's
+    assert len(made) >= pages > reused + 20  # MkDocs alone: an instance per page
+    assert tree_digest(one / "site") == tree_digest(fresh / "site")
