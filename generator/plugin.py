@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.utils import get_relative_url
+from mkdocs.utils import get_relative_url, normalize_url
 
 from generator import render, site, sitesearch, trash, workers
 from generator.model import Wiki
@@ -153,10 +153,13 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         return context
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        """Render the theme's navigation once for all the pages outside it with the same links."""
+        """Render the theme's navigation once for all the pages outside it with the same links,
+        and the header once for all the pages whose header links the same."""
         env.globals["insights_nav"] = render.cached_partial(
             env, _theme_partial(config, "partials/nav.html"), _nav_key
         )
+        header = Path(THEME_DIR, "partials", "insights-header.html").read_text(encoding="utf-8")
+        env.globals["insights_header"] = render.cached_partial(env, header, _header_key)
         return env
 
     def on_page_read_source(self, page: Any, config: MkDocsConfig) -> str | None:
@@ -280,6 +283,29 @@ def _nav_key(context: dict[str, Any]) -> tuple[str, ...] | None:
         return None
     links = (get_relative_url(item.url, page.url) for item in nav.pages)
     return (str(context.get("base_url")), *links)
+
+
+def _header_key(context: dict[str, Any]) -> tuple[str, ...] | None:
+    """What theme/partials/insights-header.html depends on, for a page: the page's links to
+    the home page, the logo and each alternate language (as the `url` filter writes them).
+
+    (With sticky navigation tabs it also shows which tab is the page's: no key, rendered
+    afresh.)
+    """
+    page, config, nav = context.get("page"), context.get("config"), context.get("nav")
+    if page is None or config is None:
+        return None
+    features = config.theme.get("features") or ()
+    if "navigation.tabs.sticky" in features and "navigation.tabs" in features:
+        return None
+    extra = config.extra or {}
+    homepage = nav.homepage if nav is not None else None
+    base = str(context.get("base_url"))
+    targets = [extra.get("homepage") or (homepage.url if homepage is not None else "")]
+    targets += [config.theme.get("logo") or ""]
+    alternates = extra.get("alternate") or ()
+    targets += [str(alt.get("link", "")) for alt in alternates if isinstance(alt, dict)]
+    return (base, *(normalize_url(str(t), page=page, base=base) for t in targets))
 
 
 def _drop_material_search(config: MkDocsConfig) -> None:

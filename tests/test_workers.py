@@ -145,6 +145,49 @@ def test_the_navigation_rendered_once_is_the_one_each_page_would_render(
     assert tree_digest(cached / "site") == tree_digest(fresh / "site")
 
 
+HEADER_EXTRAS = """\
+  logo: assets/logo.png
+  features:
+    - navigation.tabs
+{sticky}extra:
+  alternate:
+    - name: English
+      link: /en/
+      lang: en
+    - name: Deutsch
+      link: de/
+      lang: de
+"""
+
+
+@pytest.mark.parametrize("sticky", [False, True])
+def test_the_header_rendered_once_is_the_one_each_page_would_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sticky: bool
+) -> None:
+    """With a logo, alternate languages and navigation tabs, whose links the header holds;
+    sticky tabs show the page's own tab, so those headers are each rendered afresh."""
+    cached, fresh = small_wiki(tmp_path, 1), tmp_path / "fresh"
+    config = cached / "mkdocs.yml"
+    extras = HEADER_EXTRAS.format(sticky="    - navigation.tabs.sticky\n" if sticky else "")
+    text = config.read_text(encoding="utf-8").replace("  font: false\n", "  font: false\n" + extras)
+    config.write_text(text, encoding="utf-8")
+    shutil.copytree(cached, fresh)
+    assert build(cached, "--strict")[0] == 0
+    renders: list[object] = []
+    real_key = plugin._header_key
+    monkeypatch.setattr(plugin, "_header_key", lambda context: renders.append(real_key(context)))
+    assert build(fresh, "--strict")[0] == 0
+    assert tree_digest(cached / "site") == tree_digest(fresh / "site")
+    keys = set(renders)
+    assert keys == {None} if sticky else 3 <= len(keys) < len(renders) / 5
+    for page in ("customers/contoso/index.html", "areas/billing/index.html"):
+        html = (cached / "site" / page).read_text(encoding="utf-8")
+        topic = r'data-md-component="header-topic">\s*<span class="md-ellipsis">\s*(.*?)\s*</'
+        title = re.search(topic, html)
+        h1 = re.search(r"<h1[^>]*>(.*?)<", html)
+        assert title and h1 and title.group(1) == h1.group(1).strip(), page
+
+
 def test_notes_read_in_two_processes_are_the_notes_read_in_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
