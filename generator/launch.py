@@ -34,7 +34,7 @@ except ImportError:  # another Python: every search runs in-process
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, NoReturn
 
 PROTOCOL = 1
 SWITCH = "INSIGHTS_SEARCH_SERVER"
@@ -70,9 +70,24 @@ def main() -> None:
         from generator.cli import main as cli_main
 
         cli_main()
+    except SystemExit as exc:
+        if sys.argv[1:2] == ["build"] and exc.code in (0, None):
+            _exit_at_once()
+        raise
     finally:
         if spawn is not None:
             spawn_server(spawn)
+
+
+def _exit_at_once() -> NoReturn:
+    """End a finished build without Python freeing its objects one by one: at 10,000 notes
+    that takes about 0.6 s, where the operating system frees the process's memory at once."""
+    import logging  # imported by the build already
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(0)
 
 
 def _consult(argv: list[str]) -> tuple[dict[str, Any] | None, str | None]:

@@ -58,10 +58,6 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # listing is found by its name and intro only. A note's own lists sit inside .insight-body.
 SKIPPED_TAGS = frozenset({"script", "style", "svg", "template", "noscript", "button"})
 SKIPPED_CLASSES = frozenset({"headerlink", "insight-list"})
-VOID_TAGS = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-     "track", "wbr"}
-)  # fmt: skip
 BLOCK_TAGS = frozenset(
     {"address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt",
      "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li",
@@ -76,13 +72,6 @@ _BLOCK_TAG = re.compile(
     + "|".join(sorted(BLOCK_TAGS | SKIPPED_TAGS | {"br"}, key=len, reverse=True))
     + r")(?=[\s/>])([^>]*)>"
     + r'|<([a-z][a-z0-9-]*) [^>]*?class="([^"]*)"'
-)
-_TAG = re.compile(
-    r"<(/?)("
-    + "|".join(sorted(BLOCK_TAGS | SKIPPED_TAGS | {"br"}, key=len, reverse=True))
-    + r")(?=[\s/>])([^>]*)>"
-    + r"|<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*\bclass\s*=[^>]*)>",
-    re.IGNORECASE,
 )
 _TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
 _SAME_TAG: dict[str, re.Pattern[str]] = {}

@@ -156,3 +156,21 @@ def test_links_work_without_directory_urls(small: Path) -> None:
     site = small / "site"
     assert _broken_links(site) == []
     assert (site / "browse" / "insights.json").is_file()
+
+
+def test_the_installed_command_builds_reports_and_exits_cleanly(small: Path) -> None:
+    """`insights` itself ends a finished build at once (launch._exit_at_once): everything it
+    printed is out, and it exits 0; a refused build still exits 1 with its report."""
+    import subprocess
+    import sys
+
+    command = [str(Path(sys.executable).parent / "insights"), "build", "--strict"]
+    done = subprocess.run(command, cwd=small, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.rstrip().splitlines()[-1].startswith("INFO    -  Documentation built in")
+    assert "Site search: indexed" in done.stderr
+    assert (small / "site" / "search" / "meta.json").is_file()
+    (small / "insights" / "billing" / "broken.md").write_text("---\ntitle: [\n---\n", "utf-8")
+    refused = subprocess.run(command, cwd=small, capture_output=True, text=True, check=False)
+    assert refused.returncode == 1
+    assert "Nothing was published" in refused.stderr
