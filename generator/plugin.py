@@ -1,4 +1,5 @@
-"""The MkDocs adapter: typed config, generated files, serve watching. The only MkDocs user.
+"""The MkDocs adapter: typed config, generated files, serve watching. With workers.py and
+reuse.py, the only MkDocs users.
 
 MkDocs 2.0 drops plugins, so everything here is glue over `generator.site`, which decides
 what the wiki contains without knowing about MkDocs.
@@ -13,17 +14,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-import markdown
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.utils import get_relative_url, normalize_url
 
-from generator import render, site, sitesearch, trash, workers
+from generator import render, reuse, site, sitesearch, trash, workers
 from generator.model import Wiki
 from generator.settings import (
     DEFAULT_CONFIDENCE,
@@ -112,10 +110,10 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """Move the previous site aside and delete it while this one builds (trash.py); let
-        each process convert every page with one Markdown instance (OneMarkdown)."""
+        each process convert every page with one Markdown instance (reuse.py)."""
         if not self.dirty:
             self.deletion = trash.empty_in_background(Path(config.site_dir))
-        OneMarkdown.install()
+        reuse.OneMarkdown.install()
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Drop the notes folder's sources (keeping its images) and add the generated files."""
@@ -156,10 +154,10 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         """Render the theme's navigation once for all the pages outside it with the same links,
         and the header once for all the pages whose header links the same."""
         env.globals["insights_nav"] = render.cached_partial(
-            env, _theme_partial(config, "partials/nav.html"), _nav_key
+            env, _theme_partial(config, "partials/nav.html"), reuse.nav_key
         )
         header = Path(THEME_DIR, "partials", "insights-header.html").read_text(encoding="utf-8")
-        env.globals["insights_header"] = render.cached_partial(env, header, _header_key)
+        env.globals["insights_header"] = render.cached_partial(env, header, reuse.header_key)
         return env
 
     def on_page_read_source(self, page: Any, config: MkDocsConfig) -> str | None:
@@ -196,7 +194,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             raise PluginError(str(exc)) from None
         finally:
             self.search = None
-            OneMarkdown.uninstall()
+            reuse.OneMarkdown.uninstall()
             self._wait_for_deletion()
 
     def on_build_error(self, error: Exception) -> None:
@@ -204,7 +202,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         if self.pool is not None:
             self.pool.stop()
         self.search = None
-        OneMarkdown.uninstall()
+        reuse.OneMarkdown.uninstall()
         self._wait_for_deletion()
 
     def _wait_for_deletion(self) -> None:
@@ -217,43 +215,6 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         server.watch(str(self.built.root / self.built.settings.notes_dir))
         server.watch(str(self.built.root / self.built.settings.areas_file))
         return server
-
-
-class OneMarkdown:
-    """What MkDocs' pages module sees as `markdown` during a build: its `Markdown()` returns
-    one instance, reset, for every page converted with the same extensions.
-
-    MkDocs makes a new Markdown instance for every page (`Page.render`), building every
-    extension again: about 0.15 ms a page, 2 CPU-seconds at 10,000 notes. Python-Markdown
-    supports converting many documents with one instance, reset in between; MkDocs' own
-    per-page processors register again on each page under the same names, replacing the
-    previous page's. Everything else is the real `markdown` module.
-    """
-
-    def __init__(self) -> None:
-        self.options: dict[str, Any] | None = None
-        self.instance: markdown.Markdown | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(markdown, name)
-
-    def Markdown(self, **options: Any) -> markdown.Markdown:  # the name MkDocs calls
-        """The instance made for these options, reset; a new one for other options."""
-        if self.instance is None or options != self.options:
-            self.options, self.instance = options, markdown.Markdown(**options)
-        else:
-            self.instance.reset()
-        return self.instance
-
-    @classmethod
-    def install(cls) -> None:
-        """Stand in for `markdown` in MkDocs' pages module, with no instance yet."""
-        mkdocs_pages.markdown = cls()
-
-    @staticmethod
-    def uninstall() -> None:
-        """Give MkDocs' pages module the real `markdown` back."""
-        mkdocs_pages.markdown = markdown
 
 
 def _add_theme_dir(config: MkDocsConfig) -> None:
@@ -271,41 +232,6 @@ def _theme_partial(config: MkDocsConfig, name: str) -> str:
         if path.is_file():
             return path.read_text(encoding="utf-8")
     raise PluginError(f"the theme has no {name}")
-
-
-def _nav_key(context: dict[str, Any]) -> tuple[str, ...] | None:
-    """What the navigation's HTML depends on, for a page outside it: its relative links.
-
-    (For a page in the navigation it also marks the page active: no key, rendered afresh.)
-    """
-    page, nav = context.get("page"), context.get("nav")
-    if page is None or nav is None or page in nav.pages:
-        return None
-    links = (get_relative_url(item.url, page.url) for item in nav.pages)
-    return (str(context.get("base_url")), *links)
-
-
-def _header_key(context: dict[str, Any]) -> tuple[str, ...] | None:
-    """What theme/partials/insights-header.html depends on, for a page: the page's links to
-    the home page, the logo and each alternate language (as the `url` filter writes them).
-
-    (With sticky navigation tabs it also shows which tab is the page's: no key, rendered
-    afresh.)
-    """
-    page, config, nav = context.get("page"), context.get("config"), context.get("nav")
-    if page is None or config is None:
-        return None
-    features = config.theme.get("features") or ()
-    if "navigation.tabs.sticky" in features and "navigation.tabs" in features:
-        return None
-    extra = config.extra or {}
-    homepage = nav.homepage if nav is not None else None
-    base = str(context.get("base_url"))
-    targets = [extra.get("homepage") or (homepage.url if homepage is not None else "")]
-    targets += [config.theme.get("logo") or ""]
-    alternates = extra.get("alternate") or ()
-    targets += [str(alt.get("link", "")) for alt in alternates if isinstance(alt, dict)]
-    return (base, *(normalize_url(str(t), page=page, base=base) for t in targets))
 
 
 def _drop_material_search(config: MkDocsConfig) -> None:

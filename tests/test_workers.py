@@ -16,7 +16,7 @@ import markdown
 import pytest
 from mkdocs.structure import pages as mkdocs_pages
 
-from generator import plugin, site, workers
+from generator import reuse, site, workers
 from tests.conftest import FIXTURES
 from tests.test_build import build, tree_digest
 
@@ -135,12 +135,10 @@ def test_worker_count(
 def test_the_navigation_rendered_once_is_the_one_each_page_would_render(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import plugin
-
     cached, fresh = small_wiki(tmp_path, 1), tmp_path / "fresh"
     shutil.copytree(cached, fresh)
     assert build(cached)[0] == 0
-    monkeypatch.setattr(plugin, "_nav_key", lambda context: None)
+    monkeypatch.setattr(reuse, "nav_key", lambda context: None)
     assert build(fresh)[0] == 0
     assert tree_digest(cached / "site") == tree_digest(fresh / "site")
 
@@ -174,8 +172,8 @@ def test_the_header_rendered_once_is_the_one_each_page_would_render(
     shutil.copytree(cached, fresh)
     assert build(cached, "--strict")[0] == 0
     renders: list[object] = []
-    real_key = plugin._header_key
-    monkeypatch.setattr(plugin, "_header_key", lambda context: renders.append(real_key(context)))
+    real_key = reuse.header_key
+    monkeypatch.setattr(reuse, "header_key", lambda context: renders.append(real_key(context)))
     assert build(fresh, "--strict")[0] == 0
     assert tree_digest(cached / "site") == tree_digest(fresh / "site")
     keys = set(renders)
@@ -232,7 +230,7 @@ def test_a_worker_killed_outright_is_reported_with_what_to_do(
 def test_one_markdown_instance_per_process_writes_the_same_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """plugin.OneMarkdown: every page of a process converted by one Markdown instance, reset,
+    """reuse.OneMarkdown: every page of a process converted by one Markdown instance, reset,
     gives the site that MkDocs' new instance per page gives."""
     made: list[int] = []
     real_init = markdown.Markdown.__init__
@@ -247,7 +245,7 @@ def test_one_markdown_instance_per_process_writes_the_same_site(
     assert mkdocs_pages.markdown is markdown  # given back after the build
     reused = len(made)
     made.clear()
-    monkeypatch.setattr(plugin.OneMarkdown, "install", classmethod(lambda cls: None))
+    monkeypatch.setattr(reuse.OneMarkdown, "install", classmethod(lambda cls: None))
     fresh = small_wiki(tmp_path / "fresh", 1)
     assert build(fresh, "--strict")[0] == 0
     pages = len(list((fresh / "site").rglob("*.html"))) - 1  # the 404 page is the theme's
