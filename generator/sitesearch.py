@@ -56,7 +56,8 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Elements whose text is not indexed. Lists at the top level of the article list other
 # insights (listings, the newest, related ones): each insight is found on its own page, so a
 # listing is found by its name and intro only. A note's own lists sit inside .insight-body.
-SKIPPED_TAGS = frozenset({"script", "style", "svg", "template", "noscript", "button"})
+# A <nav> in an article is a pager or the like: links, not words of the page.
+SKIPPED_TAGS = frozenset({"script", "style", "svg", "template", "noscript", "button", "nav"})
 SKIPPED_CLASSES = frozenset({"headerlink", "insight-list"})
 BLOCK_TAGS = frozenset(
     {"address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt",

@@ -195,6 +195,12 @@ def test_an_index_that_cannot_be_written_says_where_and_why(tmp_path: Path) -> N
             "Page - Wiki",
             "Intro. Own point. two. after",
         ),
+        # a pager is links, not words
+        (
+            '<p>Listing</p><nav class="insight-pager"><p><strong>1</strong> · <a>2</a></p></nav>',
+            "Page - Wiki",
+            "Listing",
+        ),
         # markup from a note arrives escaped, and stays text
         (
             "<h1>&lt;img src=x onerror=alert(1)&gt;</h1><p>a &amp; b<br>c</p>",
