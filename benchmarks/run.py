@@ -39,6 +39,10 @@ WORK = HERE / "work"
 RESULTS = HERE / "results.json"
 BIN = Path(sys.executable).parent  # the venv's `insights` and `mkdocs`
 SMALL = 1000  # the size the build's scaling is measured from
+# The build's target (1.3x the baseline) is set at 10,000 notes. At 1,000 a wiki has 2.5
+# times the baseline's pages (a page per customer, from a pool of 2,000), and start-up
+# weighs more, so the ratio is reported there without a target.
+FULL = 10_000
 QUERIES = 200
 SITE_QUERIES = 5
 # Builds of each side, taken in turn (ours, the baseline's, ours, ...); the fastest of each
@@ -266,7 +270,7 @@ def build_figures(builds: dict[int, Build], size: int) -> list[Figure]:
     for notes, build in sorted(builds.items()):
         at = f"at {notes:,}"
         best = f" (best of {len(build.ours_runs)})" if len(build.ours_runs) > 1 else ""
-        target = 1.3 if notes == size else None
+        target = 1.3 if notes == size and notes >= FULL else None
         figures += [
             Figure(f"build_{notes}_s", f"insights build {at}{best}", build.ours_s, "s"),
             Figure(
