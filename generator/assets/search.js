@@ -2,8 +2,8 @@
    generator/sitesearch.py writes to <site>/search/ (its docstring describes the files).
 
    - Lazy: search/meta.json loads on the first focus or key press; a query then fetches only
-     the chunks of terms it needs, and one small file per result shown (never a whole-site
-     index).
+     the chunks of terms it needs, and the small chunk of pages holding each result shown
+     (never a whole-site index).
    - Ranked: a page must hold every word of the query (the last one as a prefix while it is
      being typed); pages are ranked by BM25, with a bonus for a word in a heading or the
      title.
