@@ -99,7 +99,6 @@ class PageText:
     title: str  # the first <h1>, else the <title>
     text: str  # the article's text, tags and skipped elements left out
     counts: dict[str, int]  # stemmed term: how often it occurs, in the text
-    length: int  # words in the text
     headings: dict[str, int]  # stemmed term: TITLE if in the first h1, else HEADING if in one
 
 
@@ -114,17 +113,21 @@ def fold(word: str) -> str:
 def words(text: str) -> list[str]:
     """The words of a text, as search.js's words finds them: NFKC, lower case, letters and
     digits, accents off, and each character of a script written without spaces on its own."""
-    found: list[str] = []
-    for word in _WORD.findall(unicodedata.normalize("NFKC", text).lower()):
-        found.extend(_word_terms(word, stemmed=False))
-    return found
+    return [part for word in _raw_words(text) for part in _split(word)]
 
 
-def _word_terms(word: str, stemmed: bool = True) -> tuple[str, ...]:
+def _raw_words(text: str) -> list[str]:
+    """Runs of letters and digits, lower case, before `_split`."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _WORD.findall(text.lower())
+
+
+def _split(word: str) -> list[str]:
+    """A run of letters and digits as words: accents off, unspaced scripts a character each."""
     if word.isascii():
-        return (stem(word),) if stemmed else (word,)
-    parts = [p for p in _UNSPACED_SPLIT.split(fold(word)) if p]
-    return tuple(stem(p) for p in parts) if stemmed else tuple(parts)
+        return [word]
+    return [part for part in _UNSPACED_SPLIT.split(fold(word)) if part]
 
 
 def stem(word: str) -> str:
@@ -155,14 +158,12 @@ def stem(word: str) -> str:
 
 def term_counts(text: str) -> dict[str, int]:
     """How often each stemmed word occurs in a text."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
     counts: dict[str, int] = {}
     memo = _TERMS
-    for word, count in Counter(_WORD.findall(text.lower())).items():
+    for word, count in Counter(_raw_words(text)).items():
         found = memo.get(word)
         if found is None:
-            found = memo[word] = _word_terms(word)
+            found = memo[word] = tuple(stem(part) for part in _split(word))
         if len(found) == 1:
             term = found[0]
             counts[term] = counts.get(term, 0) + count
@@ -224,7 +225,7 @@ def page_text(html: str) -> PageText | None:
             title = heading_text
         for term in term_counts(heading_text):
             marks[term] = max(mark, marks.get(term, 0))
-    return PageText(title or _title(html), text, counts, sum(counts.values()), marks)
+    return PageText(title or _title(html), text, counts, marks)
 
 
 def _skipped_class(attrs: str) -> bool:
@@ -311,7 +312,7 @@ class SiteIndex:
                     postings[term].append(posting)
                 except KeyError:
                     postings[term] = [posting]
-        pages = [(number, found.length, record) for number, found, record in self.added]
+        pages = [(n, sum(found.counts.values()), record) for n, found, record in self.added]
         self.added = []
         return pages, postings
 
@@ -403,9 +404,3 @@ def _code_units(term: str) -> bytes:
 
 def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def indexed_pages(site_dir: Path) -> int:
-    """How many pages the index in a built site holds."""
-    meta = json.loads((site_dir / OUTPUT_DIR / "meta.json").read_text(encoding="utf-8"))
-    return int(meta["pages"])

@@ -160,13 +160,13 @@
     if (!firsts.length) return [];
     let number = chunkOf(firsts, term);
     const first = await chunk(index, number);
-    const found = Object.hasOwn(first, term) ? [[first[term], 1]] : [];
+    const found = Object.hasOwn(first, term) ? [[term, first[term], 1]] : [];
     if (found.length && !typing) return found;
     const weight = found.length ? 0.5 : 1;
     for (let fetched = 1; ; fetched++) {
       const terms = await chunk(index, number);
       for (const key of Object.keys(terms)) {
-        if (key !== term && key.startsWith(term)) found.push([terms[key], weight]);
+        if (key !== term && key.startsWith(term)) found.push([key, terms[key], weight]);
       }
       number++;
       if (number >= firsts.length || !firsts[number].startsWith(term)) break;
@@ -176,10 +176,11 @@
   }
 
   // Each page holding a word, with its BM25 score for it (its best term's, for a prefix).
-  async function scores(index, term, typing) {
+  async function scores(index, term, typing, matched) {
     const { pages, average, lengths } = index.meta;
     const found = new Map();
-    for (const [list, weight] of await postings(index, term, typing)) {
+    for (const [key, list, weight] of await postings(index, term, typing)) {
+      matched.add(key);
       const idf = weight * Math.log(1 + (pages - list.length + 0.5) / (list.length + 0.5));
       for (const posting of list) {
         const page = Math.floor(posting / 65536);
@@ -200,7 +201,9 @@
     const stems = words(query).map(stem);
     const typing = /[\p{L}\p{N}]$/u.test(query) ? stems.at(-1) : null;
     const terms = [...new Set(stems)];
-    const each = await Promise.all(terms.map((term) => scores(index, term, term === typing)));
+    const matched = new Set(); // the terms found, for the excerpts to highlight
+    const each = await Promise.all(
+      terms.map((term) => scores(index, term, term === typing, matched)));
     each.sort((a, b) => a.size - b.size);
     const ranked = [];
     for (const [page, score] of each[0] || []) {
@@ -209,10 +212,10 @@
       if (!Number.isNaN(total)) ranked.push([page, total]);
     }
     ranked.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    return ranked.map(([page]) => ({ data: () => pageData(index, page, terms) }));
+    return ranked.map(([page]) => ({ data: () => pageData(index, page, matched) }));
   }
 
-  async function pageData(index, page, terms) {
+  async function pageData(index, page, matched) {
     const firsts = index.meta.records;
     const number = chunkOf(firsts, page);
     if (!index.pages.has(number)) {
@@ -221,20 +224,19 @@
       index.pages.set(number, loading);
     }
     const { url, title, text } = (await index.pages.get(number))[page - firsts[number]];
-    return { url: new URL(url, base).pathname, title, excerpt: excerpt(text, terms) };
+    return { url: new URL(url, base).pathname, title, excerpt: excerpt(text, matched) };
   }
 
-  // The stretch of the text with the most matching words: [[text, matched], ...].
-  function excerpt(text, terms) {
+  // The stretch of the text with the most words of the terms found: [[text, marked], ...].
+  function excerpt(text, matched) {
     const tokens = [...text.matchAll(WORD)];
-    const matched = tokens.map(([token]) =>
-      words(token).some((word) => terms.some((term) => stem(word).startsWith(term))));
+    const hits = tokens.map(([token]) => words(token).some((word) => matched.has(stem(word))));
     let start = 0;
     let best = -1;
-    matched.forEach((hit, at) => {
+    hits.forEach((hit, at) => {
       if (!hit) return;
       const from = Math.max(0, at - 3);
-      const count = matched.slice(from, from + EXCERPT_WORDS).filter(Boolean).length;
+      const count = hits.slice(from, from + EXCERPT_WORDS).filter(Boolean).length;
       if (count > best) [start, best] = [from, count];
     });
     const end = Math.min(tokens.length, start + EXCERPT_WORDS);
@@ -242,7 +244,7 @@
     const parts = [[start > 0 ? "… " : "", false]];
     let at = tokens[start].index;
     for (let i = start; i < end; i++) {
-      if (!matched[i]) continue;
+      if (!hits[i]) continue;
       parts.push([text.slice(at, tokens[i].index), false], [tokens[i][0], true]);
       at = tokens[i].index + tokens[i][0].length;
     }
@@ -351,7 +353,7 @@
 
   function snippet(parts) {
     const paragraph = element("p");
-    for (const [text, matched] of parts) paragraph.append(matched ? element("mark", "", text) : text);
+    for (const [text, marked] of parts) paragraph.append(marked ? element("mark", "", text) : text);
     return paragraph;
   }
 
