@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from generator.fields import SLUG, slugify
@@ -9,7 +10,9 @@ from generator.model import Area, Problem
 from generator.settings import Settings
 from generator.yamlfile import Located, YamlError, load_located_mapping, shorten
 
-AREA_KEYS = ("name", "owner", "description")
+AREA_KEYS = ("name", "owner", "description", "status")
+STATUSES = ("active", "retired")
+_STATUS_LINE = re.compile(r"(?:^\s*|[{,]\s*)status\s*:\s*(\S)")
 
 
 def load_areas(root: Path, settings: Settings) -> tuple[tuple[Area, ...], list[Problem]]:
@@ -30,7 +33,7 @@ def load_areas(root: Path, settings: Settings) -> tuple[tuple[Area, ...], list[P
 
 
 def parse_areas(path: str, text: str) -> tuple[tuple[Area, ...], list[Problem]]:
-    """Validate the registry's YAML: a mapping of slug to {name, owner, description}."""
+    """Validate the registry's YAML: a mapping of slug to {name, owner, description, status}."""
     try:
         entries = load_located_mapping(text)
     except YamlError as err:
@@ -41,7 +44,7 @@ def parse_areas(path: str, text: str) -> tuple[tuple[Area, ...], list[Problem]]:
     areas: list[Area] = []
     problems: list[Problem] = []
     for slug, loc in entries.items():
-        area, problem = _area(path, slug, loc)
+        area, problem = _area(path, slug, loc, text)
         if area is not None:
             areas.append(area)
         if problem is not None:
@@ -49,7 +52,7 @@ def parse_areas(path: str, text: str) -> tuple[tuple[Area, ...], list[Problem]]:
     return tuple(areas), problems
 
 
-def _area(path: str, slug: str, loc: Located) -> tuple[Area | None, Problem | None]:
+def _area(path: str, slug: str, loc: Located, text: str) -> tuple[Area | None, Problem | None]:
     def problem(msg: str) -> tuple[None, Problem]:
         return None, Problem(path, loc.line + 1, loc.column + 1, "error", "bad-registry", msg)
 
@@ -62,4 +65,23 @@ def _area(path: str, slug: str, loc: Located) -> tuple[Area | None, Problem | No
         return problem(f"area '{slug}': name, owner and description must be text")
     if not fields.get("name", "").strip():
         return problem(f"area '{slug}' needs a 'name'")
+    status = fields.get("status", "active").strip()
+    if status not in STATUSES:
+        return None, _status_problem(path, text, slug, loc)
     return Area(slug=slug, **{k: v.strip() for k, v in fields.items()}), None
+
+
+def _status_problem(path: str, text: str, slug: str, loc: Located) -> Problem:
+    """An unknown status, reported at its own line when the entry spells it out on one."""
+    line, column = loc.line, loc.column
+    for number, row in enumerate(text.split("\n")[loc.line :], start=loc.line):
+        match = _STATUS_LINE.search(row)
+        if number > loc.line and row[:1] not in ("", " ", "\t", "#"):
+            break  # the next area
+        if match:
+            line, column = number, match.start(1)
+            break
+    value = shorten(str(loc.value.get("status")))
+    msg = (f"area '{slug}': status '{value}' is not one of {', '.join(STATUSES)}; "
+           "write 'status: retired' for an area nobody works on any more")  # fmt: skip
+    return Problem(path, line + 1, column + 1, "error", "bad-registry", msg)

@@ -256,7 +256,12 @@ def summary(
         data["areas"] = [a for a in data["areas"] if not wanted or a["area"] in wanted]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(summary_markdown(company, chosen, wiki.notes, brief=not wanted), nl=False)
+        click.echo(
+            summary_markdown(
+                company, chosen, wiki.notes, brief=not wanted, top=project.settings.brief_findings
+            ),
+            nl=False,
+        )
 
 
 def _known_areas(given: tuple[str, ...], slugs: list[str], registry: str) -> set[str]:

@@ -81,7 +81,18 @@ class FieldChecker:
             value = getattr(self, "check_" + key)(loc)
             if value is not None:
                 values[key] = value
+        self.check_retired(values, fields)
         return values
+
+    def check_retired(self, values: dict[str, Any], fields: dict[str, Located]) -> None:
+        """Warn of a note dated in the window whose area is retired."""
+        area = next((a for a in self.areas if a.slug == values.get("area")), None)
+        day = values.get("date")
+        recent = self.as_of - dt.timedelta(days=self.settings.window_days)
+        if area is not None and area.retired and day is not None and day > recent:
+            self.out.at(fields["area"], "retired-area", f"area '{area.slug}' is retired; "
+                        "file the note under the area that owns this now, or set its "
+                        "status back to active in the registry", "warning")  # fmt: skip
 
     def record(self, name: str, loc: Located) -> None:
         self.positions.append((name, loc.line + FRONT_MATTER_LINE, loc.column + 1))

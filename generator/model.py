@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -33,6 +34,12 @@ class Area:
     name: str
     owner: str = ""
     description: str = ""
+    status: str = "active"  # or "retired": kept browsable, never going dark
+
+    @property
+    def retired(self) -> bool:
+        """Whether nobody works on the area any more."""
+        return self.status == "retired"
 
 
 @dataclass(frozen=True)
@@ -140,10 +147,28 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """Window notes that report the same thing, headed by the title of the most typical one."""
+
+    headline: str
+    terms: tuple[str, ...]  # words and phrases most of its notes share
+    notes: tuple[str, ...]  # ids, most representative first
+    customers: tuple[str, ...]
+    sources: tuple[str, ...]
+    teams: tuple[str, ...]
+    areas: tuple[str, ...]
+    first_heard: dt.date
+    last_heard: dt.date
+    new: bool  # no similar note in the previous window P
+    previous: int  # similar notes in P
+    quotes: tuple[Quote, ...] = ()
+
+
+@dataclass(frozen=True)
 class Flag:
     """A signal-health flag raised on an area, and why, in words."""
 
-    name: Literal["going_dark", "echo_chamber", "over_contacted"]
+    name: Literal["going_dark", "echo_chamber", "over_contacted", "unattributed"]
     why: str
 
 
@@ -170,6 +195,20 @@ class AreaSummary:
     weekly: tuple[tuple[dt.date, int], ...] = ()  # (first day of the week, notes)
     flags: tuple[Flag, ...] = ()
     last_heard: dt.date | None = None  # the date of the area's newest note
+    findings: tuple[Finding, ...] = ()  # best first
+    single_signals: tuple[str, ...] = ()  # ids of W notes in no finding, newest first
+    unattributed: bool = False  # too many W notes name no customer to judge echo chambers
+    elsewhere: tuple[Note, ...] = ()  # W notes of other areas in the area's findings
+
+    @property
+    def retired(self) -> bool:
+        """Whether the area is retired in the registry."""
+        return self.area.retired
+
+    @cached_property
+    def notes_by_id(self) -> dict[str, Note]:
+        """The W notes by id, and those of other areas that its findings hold."""
+        return {n.id: n for n in (*self.window_notes, *self.elsewhere)}
 
     @property
     def emerging(self) -> tuple[str, ...]:
@@ -204,6 +243,18 @@ class CompanySummary:
     echo_chambers: tuple[str, ...]
     cross_area_themes: tuple[CrossAreaTheme, ...]
     emerging: tuple[tuple[str, str], ...] = field(default=())  # (area, tag)
+    findings: tuple[Finding, ...] = ()  # across every area, best first
+    single_signals: tuple[str, ...] = ()  # ids of W notes in no finding, newest first
+
+    @cached_property
+    def notes_by_id(self) -> dict[str, Note]:
+        """Every area's W notes by id."""
+        return {n.id: n for s in self.areas for n in s.window_notes}
+
+    @cached_property
+    def area_names(self) -> dict[str, str]:
+        """Each area's name by slug."""
+        return {s.area.slug: s.area.name for s in self.areas}
 
 
 @dataclass(frozen=True)

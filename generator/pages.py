@@ -329,7 +329,8 @@ def home_page(ctx: SiteContext) -> Page:
 
 def brief_page(ctx: SiteContext) -> Page:
     """The company-wide planning brief."""
-    return _page(ctx, "brief.md", "brief.md.j2", company=ctx.summary)
+    top = ctx.settings.brief_findings
+    return _page(ctx, "brief.md", "brief.md.j2", company=ctx.summary, top=top)
 
 
 TITLES = {

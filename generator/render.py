@@ -13,12 +13,18 @@ import urllib.parse
 from collections.abc import Callable, Hashable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from markupsafe import Markup
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
+_GFM_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>&~])")
+
+# Where a template's output goes: the site's Markdown (escaped for Markdown and HTML),
+# GitHub-flavoured Markdown for a terminal or a pull request (escaped for Markdown only, so
+# it reads as plain text too), or XML (the feed).
+Flavour = Literal["site", "gfm", "xml"]
 
 
 def md_escape(value: Any) -> Any:
@@ -31,6 +37,27 @@ def md_escape(value: Any) -> Any:
         return str(value)
     text = " ".join(str(value).split())  # one line: no headings or lists from a newline
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def gfm_escape(value: Any) -> Any:
+    """Like md_escape, for GitHub: HTML's own characters too, by backslash, not by entity.
+
+    The result is Markup, so that autoescaping (which keeps macros' output whole) adds no
+    HTML entity to text that should read as plain text too.
+    """
+    if (
+        isinstance(value, Markup)
+        or value is None
+        or isinstance(value, dt.date | bool | int | float)
+    ):
+        return md_escape(value)
+    return Markup(_GFM_SPECIAL.sub(r"\\\1", " ".join(str(value).split())))
+
+
+def _gfm_join(values: Any, separator: str = "", attribute: str | None = None) -> Markup:
+    """Jinja's `join` for GitHub-flavoured output: each item escaped as gfm_escape does."""
+    items = (getattr(v, attribute) if attribute else v for v in values)
+    return Markup(separator).join(gfm_escape(item) for item in items)
 
 
 def html(value: Any) -> Markup:
@@ -74,11 +101,12 @@ def signed(value: int) -> str:
 
 
 @cache
-def environment(overrides: str | None = None, markdown: bool = True) -> jinja2.Environment:
+def environment(overrides: str | None = None, flavour: Flavour = "site") -> jinja2.Environment:
     """The template environment: a template in `overrides/` wins over the packaged default.
 
-    Markdown templates escape every printed value for Markdown and HTML; XML templates (the
-    feed) escape for XML only.
+    Site templates escape every printed value for Markdown and HTML; GitHub-flavoured ones
+    for Markdown alone; XML templates (the feed) for XML only. Templates see `site`, true
+    on the site, to choose between material's markup and plain Markdown.
     """
     loaders: list[jinja2.BaseLoader] = []
     if overrides and Path(overrides).is_dir():
@@ -87,7 +115,7 @@ def environment(overrides: str | None = None, markdown: bool = True) -> jinja2.E
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
-        finalize=md_escape if markdown else _plain,
+        finalize={"site": md_escape, "gfm": gfm_escape, "xml": _plain}[flavour],
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -103,6 +131,9 @@ def environment(overrides: str | None = None, markdown: bool = True) -> jinja2.E
         html=html,
         md=md_escape,
     )
+    if flavour == "gfm":
+        env.filters["join"] = _gfm_join
+    env.globals["site"] = flavour == "site"
     return env
 
 
@@ -110,9 +141,11 @@ def _plain(value: Any) -> Any:
     return "" if value is None else value
 
 
-def render(template: str, overrides: str | None = None, **context: Any) -> str:
+def render(
+    template: str, overrides: str | None = None, flavour: Flavour = "site", **context: Any
+) -> str:
     """Render a packaged (or overridden) Markdown template with the given context."""
-    return environment(overrides).get_template(template).render(**context)
+    return environment(overrides, flavour).get_template(template).render(**context)
 
 
 def template_module(template: str, overrides: str | None = None, **context: Any) -> Any:
@@ -122,7 +155,7 @@ def template_module(template: str, overrides: str | None = None, **context: Any)
 
 def render_xml(template: str, overrides: str | None = None, **context: Any) -> str:
     """Render an XML template (the Atom feed), escaping for XML."""
-    return environment(overrides, markdown=False).get_template(template).render(**context)
+    return environment(overrides, "xml").get_template(template).render(**context)
 
 
 def cached_partial(

@@ -56,6 +56,13 @@ class Settings:
     echo_share: float = _opt(0.75, "Share of notes with customers the top customers must reach.")
     contact_limit: int = _opt(4, "A customer in more W notes than this is over-contacted.")
     cross_area_min: int = _opt(2, "Areas a tag needs in W to be a cross-area theme.")
+    finding_similarity: float = _opt(
+        0.15, "Mean similarity (0-1) at which window notes are grouped into one finding."
+    )
+    brief_findings: int = _opt(10, "Findings the planning brief opens with.")
+    unattributed_share: float = _opt(
+        0.5, "An area is unattributed when at least this share of W notes names no customer."
+    )
     duplicate_threshold: float = _opt(
         0.6, "Similarity (0-1) at which `insights check` warns of a near-duplicate."
     )
@@ -115,6 +122,9 @@ def _inconsistencies(settings: Settings) -> list[str]:
             f"insights: option 'default_confidence': '{settings.default_confidence}' is not one "
             f"of confidence_levels ({', '.join(settings.confidence_levels)})"
         )
+    for key in ("finding_similarity", "unattributed_share"):
+        if not 0 < getattr(settings, key) <= 1:
+            errors.append(f"insights: option '{key}': give a number above 0 and at most 1")
     for key in ("notes_dir", "areas_file"):
         path = PurePosixPath(getattr(settings, key))
         if path.is_absolute() or ".." in path.parts:

@@ -8,24 +8,26 @@ stated order, so the same notes and `as_of` always give the same summary.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
+from generator.findings import Finder
 from generator.model import (
     Area,
     AreaSummary,
     CompanySummary,
     CrossAreaTheme,
     CustomerCount,
+    Finding,
     Flag,
     Note,
     Quote,
     Theme,
 )
+from generator.quotes import blockquotes, shorten
 from generator.settings import Settings
 
 STRONGEST_SIGNALS = 3  # notes shown as an area's strongest signals
@@ -80,10 +82,14 @@ def summarize(
     known = {a.slug for a in areas}
     heard = sorted((n for n in notes if n.area in known and n.date <= as_of), key=newest_first)
     contacts = over_contacted(heard, span, settings)
+    finder = Finder(span.current(heard), span.previous(heard), settings.finding_similarity)
     summaries = tuple(
-        summarize_area(area, [n for n in heard if n.area == area.slug], span, settings, contacts)
+        summarize_area(
+            area, [n for n in heard if n.area == area.slug], span, settings, contacts, finder
+        )
         for area in sorted(areas, key=lambda a: a.slug)
     )
+    company = finder.company()
     return CompanySummary(
         as_of=as_of,
         start=span.start,
@@ -94,6 +100,8 @@ def summarize(
         echo_chambers=tuple(s.area.slug for s in summaries if s.echo_chamber),
         cross_area_themes=cross_area_themes(heard, span, settings, areas),
         emerging=tuple((s.area.slug, tag) for s in summaries for tag in s.emerging),
+        findings=company.findings,
+        single_signals=company.single_signals,
     )
 
 
@@ -108,14 +116,23 @@ def summarize_area(
     span: Windows,
     settings: Settings,
     contacts: Sequence[CustomerCount] = (),
+    finder: Finder | None = None,
 ) -> AreaSummary:
-    """One area's summary; `notes` are the area's notes newest first, none after `as_of`."""
+    """One area's summary; `notes` are the area's notes newest first, none after `as_of`.
+
+    `finder` holds the company's findings, which the area's are cut from; without it, the
+    area's findings are made from its own notes alone.
+    """
     current = span.current(notes)
+    if finder is None:
+        finder = Finder(current, span.previous(notes), settings.finding_similarity)
+    found = finder.area(area.slug)
+    mine = {n.id for n in current}
     last_heard = notes[0].date if notes else None
     days_since_last = None if last_heard is None else (span.as_of - last_heard).days
     heard_here = {c for n in current for c in n.customers}
     area_contacts = [c for c in contacts if c.customer in heard_here]
-    flags = signal_flags(current, days_since_last, area_contacts, span, settings)
+    flags = signal_flags(area, current, days_since_last, area_contacts, span, settings)
     names = {f.name for f in flags}
     return AreaSummary(
         area=area,
@@ -137,6 +154,10 @@ def summarize_area(
         weekly=weekly_counts(notes, span.as_of, settings.chart_weeks),
         flags=flags,
         last_heard=last_heard,
+        findings=found.findings,
+        single_signals=found.single_signals,
+        unattributed="unattributed" in names,
+        elsewhere=finder.notes_of(i for f in found.findings for i in f.notes if i not in mine),
     )
 
 
@@ -222,18 +243,27 @@ def _cross_area_why(counts: Counter[str], names: dict[str, str], days: int) -> s
 
 
 def signal_flags(
+    area: Area,
     current: Sequence[Note],
     days_since_last: int | None,
     contacts: Sequence[CustomerCount],
     span: Windows,
     settings: Settings,
 ) -> tuple[Flag, ...]:
-    """The flags raised on an area, each with why: going dark, echo chamber, over-contacted."""
+    """The flags raised on an area, each with why.
+
+    Going dark (never for a retired area), unattributed (too few notes name a customer to
+    judge an echo chamber), echo chamber, over-contacted customers.
+    """
     flags = []
-    if days_since_last is None or days_since_last >= settings.dark_days:
+    dark = days_since_last is None or days_since_last >= settings.dark_days
+    if dark and not area.retired:
         why = going_dark_why(span.as_of, days_since_last, settings.dark_days)
         flags.append(Flag("going_dark", why))
-    echo = echo_chamber_why(current, settings)
+    unnamed = unattributed_why(current, span.days, settings)
+    if unnamed:
+        flags.append(Flag("unattributed", unnamed))
+    echo = "" if unnamed else echo_chamber_why(current, settings)
     if echo:
         flags.append(Flag("echo_chamber", echo))
     if contacts:
@@ -249,6 +279,19 @@ def going_dark_why(as_of: dt.date, days_since_last: int | None, dark_days: int) 
     return (
         f"No insight in the last {dark_days} days: the newest, from {last.day} {last:%b %Y}, "
         f"is {_plural(days_since_last, 'day')} old."
+    )
+
+
+def unattributed_why(current: Sequence[Note], days: int, settings: Settings) -> str:
+    """Why W is unattributed (too many notes name no customer), or '' when it is not."""
+    unnamed = sum(1 for n in current if not n.customers)
+    if not current or unnamed < _exact(settings.unattributed_share) * len(current):
+        return ""
+    return (
+        f"{unnamed} of the {_plural(len(current), 'insight')} in the last {days} days "
+        f"name no customer ({_percent(settings.unattributed_share)} or more is "
+        "unattributed), so nobody can tell whether a few customers dominate what we hear. "
+        "Name the customers in 'customers:'."
     )
 
 
@@ -354,37 +397,6 @@ def voices(current: Sequence[Note]) -> tuple[Quote, ...]:
     return tuple(quotes)
 
 
-_QUOTE_LINE = re.compile(r"^ {0,3}>")
-_QUOTE_MARKERS = re.compile(r"^(?:\s*>)+")
-_FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")
-
-
-def blockquotes(body: str) -> list[str]:
-    """The text of each Markdown blockquote in a body, `>` markers stripped, one line each."""
-    quotes: list[str] = []
-    lines: list[str] = []
-    fenced = False
-    for line in [*body.split("\n"), ""]:
-        if _FENCE_LINE.match(line):
-            fenced = not fenced
-        if not fenced and _QUOTE_LINE.match(line):
-            lines.append(_QUOTE_MARKERS.sub("", line).strip())
-            continue
-        text = " ".join(part for part in lines if part)
-        if text:
-            quotes.append(text)
-        lines = []
-    return quotes
-
-
-def shorten(text: str, limit: int) -> str:
-    """The text, cut at a word boundary and ended with '…' if longer than `limit`."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
-    return cut.rstrip(" ,;:-") + "…"
-
-
 def weekly_counts(
     notes: Sequence[Note], as_of: dt.date, weeks: int
 ) -> tuple[tuple[dt.date, int], ...]:
@@ -424,6 +436,8 @@ def summary_to_json(summary: CompanySummary) -> dict[str, Any]:
             ],
             "emerging": [{"area": area, "tag": tag} for area, tag in summary.emerging],
             "over_contacted_customers": [_contact_json(c) for c in summary.over_contacted],
+            "findings": [finding_to_json(f) for f in summary.findings],
+            "single_signals": list(summary.single_signals),
         },
     }
 
@@ -466,6 +480,28 @@ def area_to_json(area: AreaSummary) -> dict[str, Any]:
         "why": list(area.why),
         "last_heard": area.last_heard.isoformat() if area.last_heard else None,
         "notes": [n.id for n in area.window_notes],
+        "findings": [finding_to_json(f) for f in area.findings],
+        "single_signals": list(area.single_signals),
+        "unattributed": area.unattributed,
+        "retired": area.retired,
+    }
+
+
+def finding_to_json(finding: Finding) -> dict[str, Any]:
+    """A finding in the JSON contract."""
+    return {
+        "headline": finding.headline,
+        "terms": list(finding.terms),
+        "notes": list(finding.notes),
+        "customers": list(finding.customers),
+        "sources": list(finding.sources),
+        "teams": list(finding.teams),
+        "areas": list(finding.areas),
+        "first_heard": finding.first_heard.isoformat(),
+        "last_heard": finding.last_heard.isoformat(),
+        "new": finding.new,
+        "previous": finding.previous,
+        "quotes": [{"text": q.text, "note": q.note_id} for q in finding.quotes],
     }
 
 

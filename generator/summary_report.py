@@ -48,13 +48,16 @@ def summary_markdown(
     areas: Sequence[AreaSummary],
     notes: Sequence[Note],
     brief: bool,
+    top: int,
     overrides: str | None = None,
 ) -> str:
-    """The brief (if asked for) and each given area's summary, as Markdown."""
+    """The brief (if asked for, with its `top` findings) and each area's summary, as Markdown."""
     return render.render(
         "summary.md.j2",
         overrides,
+        "gfm",
         company=company,
+        top=top,
         areas=areas,
         brief=brief,
         charts={a.area.slug: chart.text_chart(a, overrides) for a in areas},

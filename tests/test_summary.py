@@ -16,11 +16,10 @@ from markupsafe import Markup
 from generator import render
 from generator.chart import bar_chart, chart_svg, sparkline
 from generator.model import Area, CompanySummary, Note
+from generator.quotes import blockquotes, shorten
 from generator.settings import Settings
 from generator.summary import (
     QUOTE_CHARS,
-    blockquotes,
-    shorten,
     summarize,
     summary_to_json,
     trend,
@@ -235,14 +234,14 @@ def test_cross_area_min_setting() -> None:
     [(0, False), (44, False), (45, True), (46, True), (200, True)],
 )
 def test_going_dark_after_45_days(days_ago: int, dark: bool) -> None:
-    billing = area_json([note(days_ago)])
+    billing = area_json([note(days_ago, customers=("acme",))])
     assert billing["going_dark"] is dark
     assert billing["days_since_last"] == days_ago
     assert (billing["why"] != []) is dark
 
 
 def test_going_dark_why() -> None:
-    billing = area_json([note(60), note(61)])
+    billing = area_json([note(60, customers=("acme",)), note(61, customers=("acme",))])
     assert billing["why"] == [
         "No insight in the last 45 days: the newest, from 1 May 2026, is 60 days old."
     ]
@@ -279,6 +278,10 @@ def test_an_area_with_no_notes() -> None:
         "why": ["No insight has been written for this area yet."],
         "last_heard": None,
         "notes": [],
+        "findings": [],
+        "single_signals": [],
+        "unattributed": False,
+        "retired": False,
     }
 
 
@@ -306,8 +309,9 @@ def echo_notes(
         (8, 5, 0, False),  # 62.5%
         (20, 15, 0, True),  # exactly 75%
         (20, 14, 0, False),  # 70%
-        (6, 5, 10, True),  # notes without customers do not dilute the share
-        (5, 5, 10, False),  # nor count towards echo_min_notes
+        (6, 5, 5, True),  # notes without customers do not dilute the share
+        (5, 5, 4, False),  # nor count towards echo_min_notes
+        (6, 5, 6, False),  # half name no customer: unattributed, so no verdict
     ],
 )
 def test_echo_chamber_thresholds(
@@ -527,7 +531,7 @@ def mixed_notes() -> list[Note]:
 
 def markdown_of(summary: CompanySummary) -> str:
     url = fake_url
-    pages = [render.render("brief.md.j2", company=summary, url=url)]
+    pages = [render.render("brief.md.j2", company=summary, url=url, top=10)]
     for area in summary.areas:
         chart = chart_svg(area)
         pages.append(area_page(area, summary, chart))
@@ -555,6 +559,36 @@ def test_same_input_gives_identical_json_and_markdown() -> None:
     one, two = run(notes), run(shuffled)
     assert json.dumps(summary_to_json(one)) == json.dumps(summary_to_json(two))
     assert markdown_of(one) == markdown_of(two)
+
+
+# Same titles but for the number ("Finding billing-5"): each area's notes report one thing.
+BILLING_FINDING = {
+    "headline": "Finding billing-5",
+    "terms": ["finding billing"],
+    "notes": ["billing-5", "billing-9", "billing-1", "billing-40"],
+    "customers": ["contoso", "fabrikam", "northwind", "tailspin"],
+    "sources": ["interview"],
+    "teams": ["payments"],
+    "areas": ["billing"],
+    "first_heard": "2026-05-21",
+    "last_heard": "2026-06-29",
+    "new": True,
+    "previous": 0,
+    "quotes": [{"text": "said", "note": "billing-5"}],
+}
+ONBOARDING_FINDING = {
+    **BILLING_FINDING,
+    "headline": "Finding onboarding-12",
+    "terms": ["finding onboarding"],
+    "notes": ["onboarding-12", "onboarding-30"],
+    "customers": ["contoso"],
+    "areas": ["onboarding"],
+    "first_heard": "2026-05-31",
+    "last_heard": "2026-06-18",
+    "new": False,  # onboarding-100 is in P
+    "previous": 1,
+    "quotes": [{"text": "said", "note": "onboarding-12"}],
+}
 
 
 def test_the_json_contract() -> None:
@@ -609,6 +643,10 @@ def test_the_json_contract() -> None:
         ],
         "last_heard": "2026-06-29",
         "notes": ["billing-1", "billing-5", "billing-9", "billing-40"],
+        "findings": [BILLING_FINDING],
+        "single_signals": [],
+        "unattributed": False,
+        "retired": False,
     }
     assert [a["area"] for a in data["areas"]] == ["billing", "empty-area", "onboarding"]
     onboarding = data["areas"][2]
@@ -642,6 +680,8 @@ def test_the_json_contract() -> None:
                 "more than the contact limit of 4.",
             }
         ],
+        "findings": [BILLING_FINDING, ONBOARDING_FINDING],
+        "single_signals": [],
     }
 
 
@@ -700,7 +740,7 @@ def test_area_summary_escapes_what_notes_supply() -> None:
 def test_the_brief_lists_every_area_and_each_flag_with_its_why() -> None:
     notes = mixed_notes() + echo_notes(6, 5, area="onboarding")
     summary = run(notes)
-    text = render.render("brief.md.j2", company=summary, url=fake_url)
+    text = render.render("brief.md.j2", company=summary, url=fake_url, top=10)
     assert text.startswith("# Planning brief: what we learned in the last 90 days\n")
     for area in AREAS:
         assert f"| [{area.name}](/area/{area.slug}) |" in text
@@ -715,9 +755,11 @@ def test_the_brief_lists_every_area_and_each_flag_with_its_why() -> None:
 
 
 def test_the_brief_says_none_when_nothing_is_flagged() -> None:
-    summary = summarize([note(1)], AREAS[:1], AS_OF, SETTINGS)
-    text = render.render("brief.md.j2", company=summary, url=fake_url)
-    for heading in ("Areas going dark", "Echo chambers", "Over-contacted customers"):
+    summary = summarize([note(1, customers=("acme",))], AREAS[:1], AS_OF, SETTINGS)
+    text = render.render("brief.md.j2", company=summary, url=fake_url, top=10)
+    for heading in ("Areas going dark", "Echo chambers", "Unattributed areas"):
+        assert f"## {heading}\n\nNone: " in text
+    for heading in ("Over-contacted customers",):
         assert f"## {heading}\n\nNone: " in text
     assert "## Cross-area themes\n\nNone: " in text
     assert "## Emerging themes\n\nNone: " in text
