@@ -121,10 +121,12 @@ def core_pipeline(wiki: Path, work: Path) -> list[Figure]:
     _, reindex_s = timed(lambda: open_index(folder, edited + list(notes[1:])).close())
     settings = project.settings
     _, summary_s = timed(lambda: summarize(loaded.notes, loaded.areas, synth.AS_OF, settings))
+    _, findings_s = timed(lambda: _findings(loaded.notes, loaded.areas, settings))
     return [
         Figure("load_s", "parse and validate (load the wiki)", load_s, "s"),
         Figure("index_s", "Whoosh index, from scratch", index_s, "s"),
-        Figure("summary_s", "summaries", summary_s, "s"),
+        Figure("summary_s", "summaries (findings included)", summary_s, "s"),
+        Figure("findings_s", "findings, company and every area", findings_s, "s", 2.0),
         Figure(
             "pipeline_s",
             "core pipeline (load + index + summaries)",
@@ -134,6 +136,18 @@ def core_pipeline(wiki: Path, work: Path) -> list[Figure]:
         ),
         Figure("reindex_s", "re-index after one edited note", reindex_s, "s", 1.0),
     ]
+
+
+def _findings(notes: Sequence[Any], areas: Sequence[Any], settings: Any) -> None:
+    """The findings alone, as summaries make them: the company's, then each area's."""
+    from generator.findings import Finder
+    from generator.summary import Windows
+
+    span = Windows(synth.AS_OF, settings.window_days)
+    finder = Finder(span.current(notes), span.previous(notes), settings.finding_similarity)
+    finder.company()
+    for area in areas:
+        finder.area(area.slug)
 
 
 def check_time(wiki: Path) -> Figure:
