@@ -139,6 +139,7 @@ def test_markdown_links_notes_to_their_files(wiki: Path) -> None:
     assert "[Reporting \\& Analytics](#reporting--analytics)" in brief
     assert "\n# Reporting \\& Analytics\n" in brief
     assert "&amp;" not in brief and "&#39;" not in brief and "!!! " not in brief
+    assert "<div" not in brief and "&#34;" not in brief
 
 
 def test_help_documents_every_option() -> None:
