@@ -498,11 +498,6 @@ def _many(name: str, what: str, metavar: str = "SLUG") -> Any:
 )  # fmt: skip
 @as_of_option
 @config_option
-@click.option(
-    "--no-server",
-    is_flag=True,
-    help="Search in this process only: neither ask nor start the resident search server.",
-)
 def search(
     query: str,
     areas: tuple[str, ...],
@@ -516,7 +511,6 @@ def search(
     fmt: str,
     as_of: dt.date | None,
     config_file: Path | None,
-    no_server: bool,
 ) -> None:
     """Search the notes: words, "phrases", AND/OR/NOT and fields.
 
@@ -526,11 +520,8 @@ def search(
     date:2026-06 or date:[2026-06-01 to]. "*" alone matches every note. Title matches rank
     first. Exits 2 for a query it cannot read.
 
-    The search index lives in cache_dir and is brought up to date first. After a search, a
-    resident server for the wiki keeps the index open and watches the notes, so that the
-    next searches answer at once; it exits after 10 idle minutes. INSIGHTS_SEARCH_SERVER=0
-    or --no-server searches without it (where the CI variable is set, it is off unless
-    INSIGHTS_SEARCH_SERVER=1).
+    The search index lives in cache_dir and is brought up to date first: only notes that
+    changed since the last search are indexed again.
     """
     from generator.index import IndexBusy, QueryError
     from generator.model import SearchFilters
@@ -542,9 +533,7 @@ def search(
         start = parse_since(since, day) if since else None
         filters = SearchFilters(areas, tags, sources, customers, teams, start, until)
         try:
-            # A resident server (generator/searchd.py) passes its open index as the context object.
-            source = click.get_current_context().obj
-            found = search_project(project, day, query, filters, limit, source)
+            found = search_project(project, day, query, filters, limit)
         except QueryError as exc:
             raise click.UsageError(str(exc)) from None
         except IndexBusy as exc:

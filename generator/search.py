@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from generator.index import InsightIndex, open_existing, open_index
 from generator.model import Note, SearchFilters, SearchResult, Wiki
@@ -147,29 +147,17 @@ def _refuse_tracked(project: Project, folder: Path) -> None:
         )
 
 
-class IndexSource(Protocol):
-    """Hands out an up-to-date index and keeps it open between searches (see resident.py)."""
-
-    def current(self, project: Project, as_of: dt.date) -> tuple[InsightIndex, int]:
-        """The project's index, as `current_index` would give it; the source closes it."""
-        ...
-
-
 def search_project(
     project: Project,
     as_of: dt.date,
     query: str,
     filters: SearchFilters,
     limit: int,
-    source: IndexSource | None = None,
 ) -> Searched:
     """Search the wiki's notes (QueryError for a bad query, IndexBusy if it stays locked).
 
-    Without a `source` the index is opened (and brought up to date) for this search alone.
+    The index is opened, and brought up to date, for this search alone.
     """
-    if source is not None:
-        index, unindexed = source.current(project, as_of)
-        return Searched(index.search(query, filters, limit), unindexed)
     index, unindexed = current_index(project, as_of)
     with index:
         return Searched(index.search(query, filters, limit), unindexed)

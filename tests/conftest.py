@@ -108,15 +108,6 @@ def make_wiki(tmp_path: Path) -> WikiFactory:
     return make
 
 
-@pytest.fixture(autouse=True, scope="session")
-def no_search_server() -> Iterator[None]:
-    """No `insights search` run by a test starts a resident server, unless the test says so
-    (tests/test_searchd.py sets INSIGHTS_SEARCH_SERVER=1 and stops its servers)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("INSIGHTS_SEARCH_SERVER", "0")
-        yield
-
-
 @pytest.fixture(autouse=True)
 def no_stray_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """Fail any test that logs a warning it did not ask for (like oprypin's plugins)."""

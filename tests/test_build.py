@@ -159,8 +159,8 @@ def test_links_work_without_directory_urls(small: Path) -> None:
 
 
 def test_the_installed_command_builds_reports_and_exits_cleanly(small: Path) -> None:
-    """`insights` itself ends a finished build at once (launch._exit_at_once): everything it
-    printed is out, and it exits 0; a refused build still exits 1 with its report."""
+    """`insights` itself: everything a finished build printed is out, and it exits 0; a
+    refused build exits 1 with its report."""
     import subprocess
     import sys
 
