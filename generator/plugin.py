@@ -7,10 +7,12 @@ what the wiki contains without knowing about MkDocs.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +30,12 @@ from generator.settings import (
     DEFAULT_SOURCES,
     SettingsError,
     epoch_of,
-    parse_date,
     resolve_as_of,
     settings_from_mapping,
 )
 
 log = logging.getLogger("mkdocs.plugins.insights")
-_PRELOADED: dict[tuple[Path, dt.date], Wiki] = {}  # handed over by build_site, used once
 THEME_DIR = str(Path(__file__).parent / "theme")
-AS_OF_ENV = "INSIGHTS_AS_OF"  # set by `insights build/serve --as-of`
 
 
 class InsightsConfig(base.Config):
@@ -79,6 +78,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
     search: sitesearch.SiteIndex | None = None  # for the build's duration
     dirty = False  # `mkdocs build --dirty`: the site folder is not cleaned
     deletion: trash.Deletion | None = None  # the previous site, being deleted meanwhile
+    checked: Wiki | None = None  # the wiki `insights build` has just checked, used once
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note a --dirty build, whose site folder MkDocs keeps."""
@@ -91,12 +91,13 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             settings = settings_from_mapping(dict(self.config))
             if not settings.site_url and config.site_url:
                 settings = dataclasses.replace(settings, site_url=config.site_url)
-            day = resolve_as_of(_explicit_as_of(), settings)
+            day = resolve_as_of(None, settings)
+            checked, self.checked = self.checked, None
             self.built = site.compile_site(
                 root,
                 settings,
                 day,
-                wiki=_PRELOADED.pop((root, day), None),
+                wiki=checked,
                 overrides=_overrides(config),
                 site_name=config.site_name,
                 directory_urls=config.use_directory_urls,
@@ -244,16 +245,6 @@ def _drop_material_search(config: MkDocsConfig) -> None:
         search.config.enabled = False
 
 
-def _explicit_as_of() -> dt.date | None:
-    value = os.environ.get(AS_OF_ENV, "").strip()
-    if not value:
-        return None
-    try:
-        return parse_date(value)
-    except ValueError as exc:
-        raise SettingsError(f"{AS_OF_ENV}: {exc}") from None
-
-
 def _overrides(config: MkDocsConfig) -> str | None:
     custom = config.theme.custom_dir if hasattr(config.theme, "custom_dir") else None
     return str(custom) if custom else None
@@ -280,51 +271,84 @@ def build_site(
 ) -> None:
     """Run a MkDocs build of the wiki, as `mkdocs build` would; raises BuildFailed.
 
-    `checked` is the wiki the caller has just loaded and checked, so the build need not read
-    every note a second time.
+    `as_of` overrides the plugin's own option. `checked` is the wiki the caller has just
+    loaded and checked as of that day, so the build need not read every note a second time.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    _pin_time(as_of)
     _log_like_mkdocs()
     options: dict[str, Any] = {"strict": strict}
     if site_dir is not None:
         options["site_dir"] = str(site_dir)
-    _PRELOADED.clear()
-    if checked is not None:
-        _PRELOADED[(config_file.resolve().parent, as_of)] = checked
     try:
-        build(load_config(str(config_file), **options))
+        with source_date_epoch(as_of):
+            config = load_config(str(config_file), **options)
+            plugin = config.plugins.get("insights")
+            if isinstance(plugin, InsightsPlugin):
+                plugin.config.as_of = as_of
+                plugin.checked = checked
+            build(config)
     except (Abort, ConfigurationError, PluginError) as exc:
         raise BuildFailed(str(exc) or "the build failed; see the messages above") from None
-    finally:
-        _PRELOADED.clear()
 
 
 def serve_site(config_file: Path, as_of: dt.date, dev_addr: str | None) -> None:
-    """Build the wiki and serve it with live reload, as `mkdocs serve` would."""
+    """Build the wiki and serve it with live reload, as `mkdocs serve` would.
+
+    MkDocs loads the configuration again for each rebuild, so `as_of` goes in as the plugin's
+    own option, among the plugins as mkdocs.yml lists them.
+    """
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    _pin_time(as_of)
     _log_like_mkdocs()
     options: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
     try:
-        serve(str(config_file), livereload=True, **options)
+        options["plugins"] = _plugins_with_as_of(config_file, as_of)
+        with source_date_epoch(as_of):
+            serve(str(config_file), livereload=True, **options)
     except (Abort, ConfigurationError, PluginError) as exc:
         raise BuildFailed(str(exc)) from None
 
 
+def _plugins_with_as_of(config_file: Path, as_of: dt.date) -> list[Any]:
+    """mkdocs.yml's `plugins`, read as MkDocs reads it, with the insights plugin's `as_of` set."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with config_file.open("rb") as fd:
+        raw = yaml_load(fd) or {}
+    plugins = raw.get("plugins", ["search"]) if isinstance(raw, dict) else ["search"]
+    if isinstance(plugins, dict):
+        pairs = list(plugins.items())
+    else:
+        pairs = [(e, None) if isinstance(e, str) else next(iter(e.items())) for e in plugins]
+    if "insights" not in (name for name, _ in pairs):
+        raise BuildFailed("mkdocs.yml does not use the 'insights' plugin; add it under plugins:")
+    return [
+        {name: {**(options or {}), "as_of": as_of}} if name == "insights" else {name: options or {}}
+        for name, options in pairs
+    ]
+
+
+@contextlib.contextmanager
+def source_date_epoch(as_of: dt.date) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH at `as_of` while MkDocs runs (its dates in the sitemap and the
+    copyright read it), and as it was before afterwards."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch_of(as_of))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
 class BuildFailed(Exception):
     """MkDocs stopped; the message says why."""
-
-
-def _pin_time(as_of: dt.date) -> None:
-    """Make 'today' an input: our pages read INSIGHTS_AS_OF, MkDocs reads SOURCE_DATE_EPOCH."""
-    os.environ[AS_OF_ENV] = as_of.isoformat()
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch_of(as_of))
 
 
 def _log_like_mkdocs() -> None:

@@ -174,3 +174,79 @@ def test_the_installed_command_builds_reports_and_exits_cleanly(small: Path) -> 
     refused = subprocess.run(command, cwd=small, capture_output=True, text=True, check=False)
     assert refused.returncode == 1
     assert "Nothing was published" in refused.stderr
+
+
+def test_a_build_leaves_the_environment_as_it_was(small: Path, tmp_path: Path) -> None:
+    """--as-of reaches the plugin as its own option, not through os.environ: a later build of
+    another wiki in the same process keeps that wiki's own as_of."""
+    import os
+
+    before = dict(os.environ)
+    assert build(small, "--as-of", "2026-07-20", "--strict")[0] == 0
+    assert dict(os.environ) == before
+    brief = (small / "site" / "brief" / "index.html").read_text(encoding="utf-8")
+    assert "20 Jul 2026" in brief
+    other = tmp_path / "other"
+    shutil.copytree(FIXTURES / "small", other)
+    assert build(other, "--strict")[0] == 0
+    brief = (other / "site" / "brief" / "index.html").read_text(encoding="utf-8")
+    assert "30 Jun 2026" in brief and "20 Jul 2026" not in brief
+
+
+def test_plain_mkdocs_build_strict_publishes_every_note_with_site_search(small: Path) -> None:
+    """What MkDocs users run: `mkdocs build --strict`, no `insights` command involved."""
+    import subprocess
+    import sys
+
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    done = subprocess.run(
+        [mkdocs, "build", "--strict"], cwd=small, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    site = small / "site"
+    notes = sorted(p.stem for p in (small / "insights").rglob("*.md"))
+    for note in notes:
+        assert list(site.rglob(f"{note}/index.html")), note
+    assert (site / "search" / "meta.json").is_file()
+    assert _broken_links(site) == []
+
+
+@pytest.mark.parametrize(
+    ("plugins", "expected"),
+    [
+        ("  - search\n  - insights\n", [{"search": {}}, {"insights": {"as_of": "D"}}]),
+        (
+            "  - search\n  - insights:\n      as_of: 2026-01-01\n      workers: 1\n",
+            [{"search": {}}, {"insights": {"as_of": "D", "workers": 1}}],
+        ),
+        (
+            "  insights: {git_history: false}\n",
+            [{"insights": {"git_history": False, "as_of": "D"}}],
+        ),
+    ],
+)
+def test_serve_hands_as_of_over_as_the_plugins_option(
+    tmp_path: Path, plugins: str, expected: list[dict[str, dict[str, object]]]
+) -> None:
+    import datetime as dt
+
+    from generator.plugin import _plugins_with_as_of
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"site_name: X\nplugins:\n{plugins}", encoding="utf-8")
+    day = dt.date(2026, 7, 1)
+    for entry in expected:
+        for options in entry.values():
+            options.update({k: day for k, v in options.items() if v == "D"})
+    assert _plugins_with_as_of(config, day) == expected
+
+
+def test_serve_needs_the_insights_plugin(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from generator.plugin import BuildFailed, _plugins_with_as_of
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: X\nplugins:\n  - search\n", encoding="utf-8")
+    with pytest.raises(BuildFailed, match="'insights' plugin"):
+        _plugins_with_as_of(config, dt.date(2026, 7, 1))
