@@ -110,7 +110,7 @@ class FieldChecker:
 
     def check_title(self, loc: Located) -> str | None:
         title = self.text(loc, "title")
-        if title and scan.personal_data(title):
+        if title and scan.personal_data(title, self.settings.allowed_contacts):
             self.out.at(loc, "personal-data", "the title contains an e-mail address or phone "
                         "number; name the customer by handle in 'customers:' instead")  # fmt: skip
         return title

@@ -264,7 +264,7 @@ def parse_note(
     fields, body, body_line = parts
     checker = FieldChecker(out, settings, areas, as_of)
     values = checker.check(fields)
-    _check_body(body, body_line, out)
+    _check_body(body, body_line, out, settings.allowed_contacts)
     if ids is not None:
         _check_related_items(fields.get("related"), ids, out)
     if out.failed:
@@ -361,14 +361,14 @@ def _check_id(path: str, out: Collector) -> None:
                 f"(lowercase a-z, 0-9 and '-'); rename it to '{slugify(note_id)}.md'")  # fmt: skip
 
 
-def _check_body(body: str, body_line: int, out: Collector) -> None:
+def _check_body(body: str, body_line: int, out: Collector, allowed: tuple[str, ...]) -> None:
     if not body.strip():
         out.add(body_line - 1, 1, "empty-body", "the note has nothing after its front matter; "
                 "say what was heard, the evidence and what it means", "warning")  # fmt: skip
         return
     for finding in scan.unsafe_markup(body):
         out.add(finding.line + body_line - 1, finding.column, "unsafe-markup", finding.message)
-    for finding in scan.personal_data(body):
+    for finding in scan.personal_data(body, allowed):
         out.add(finding.line + body_line - 1, finding.column, "personal-data", finding.message)
 
 

@@ -30,6 +30,7 @@ from generator.settings import (
     DEFAULT_SOURCES,
     SettingsError,
     epoch_of,
+    located,
     resolve_as_of,
     settings_from_mapping,
 )
@@ -68,6 +69,7 @@ class InsightsConfig(base.Config):
     site_url = c.Type(str, default="")
     git_history = c.Type(bool, default=True)
     workers = c.Type(int, default=0)
+    allowed_contacts = c.ListOfItems(c.Type(str), default=[])
 
 
 class InsightsPlugin(BasePlugin[InsightsConfig]):
@@ -103,7 +105,8 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
                 directory_urls=config.use_directory_urls,
             )
         except SettingsError as exc:
-            raise PluginError(str(exc)) from None
+            config_file = Path(config.config_file_path or "mkdocs.yml")
+            raise PluginError(str(located(exc, config_file))) from None
         _report(self.built.wiki)
         config.nav = self.built.nav
         _add_theme_dir(config)

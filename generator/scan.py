@@ -9,10 +9,11 @@ unclosed fence or a code span inside raw HTML cannot hide a `<script>`.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 
@@ -130,34 +131,101 @@ def local_links(body: str) -> list[tuple[Finding, str]]:
     return found
 
 
-def personal_data(body: str) -> list[Finding]:
-    """E-mail addresses and phone numbers anywhere in the body, code included."""
-    findings = [
-        _at(body, m.start(), (
+def personal_data(body: str, allowed: Sequence[str] = ()) -> list[Finding]:
+    """E-mail addresses and phone numbers anywhere in the body, code included, each once a line.
+
+    Not addresses: file names such as `screen@2x.png`, the domains reserved for documentation
+    (`jane@example.com`), `git@host:path` remotes, and what `allowed` lists (addresses, or
+    `*@domain` for a whole domain, as the `allowed_contacts` option gives them).
+    """
+    found = [
+        (m.start(), m.group(0).lower(), (
             f"e-mail address '{_redact(m.group(0))}' is personal data; remove it and name "
             "the customer by handle in 'customers:'"))
-        for m in _emails(body)
+        for m in _emails(body, allowed)
     ]  # fmt: skip
-    findings += [
-        _at(body, m.start(), (
+    found += [
+        (m.start(), _digits(m.group(0)), (
             f"phone number '{_redact_phone(m.group(0))}' is personal data; remove it and "
             "name the customer by handle in 'customers:'"))
         for m in _PHONE.finditer(body)
-        if 9 <= sum(c.isdigit() for c in m.group(0)) <= 15
+        if 9 <= len(_digits(m.group(0))) <= 15
     ]  # fmt: skip
-    return sorted(findings, key=lambda f: (f.line, f.column))
+    starts = _line_starts(body) if found else []
+    findings: dict[tuple[int, str], Finding] = {}
+    for offset, what, message in found:  # the first of each address or number on a line
+        line, column = _line_column(starts, offset)
+        findings.setdefault((line, what), Finding(line, column, message))
+    return sorted(findings.values(), key=lambda f: (f.line, f.column))
 
 
-def _emails(body: str) -> Iterator[re.Match[str]]:
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer("\n", text))]
+
+
+def _line_column(starts: list[int], offset: int) -> tuple[int, int]:
+    """The 1-based line and column of an offset, from `_line_starts` of its text."""
+    line = bisect.bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
+
+
+def contact_pattern_problem(pattern: str) -> str | None:
+    """Why an `allowed_contacts` entry is not an address or a `*@domain` pattern, if it is not."""
+    if pattern.startswith("*@") and _EMAIL.fullmatch("x" + pattern[1:]):
+        return None
+    if _EMAIL.fullmatch(pattern):
+        return None
+    return (
+        f"'{pattern}' is not an e-mail address or a '*@domain' pattern; "
+        "write e.g. 'support@acme.com' or '*@acme.com'"
+    )
+
+
+def _emails(body: str, allowed: Sequence[str]) -> Iterator[re.Match[str]]:
     """E-mail matches, looked for only around an '@' (a regex scan of a 1 MB body is slow)."""
     position = 0
     while (at := body.find("@", position)) >= 0:
         match = _EMAIL.search(body, max(position, at - 64), at + 280)
         if match and match.start() < at < match.end():
-            yield match
+            if _is_address(body, match, allowed):
+                yield match
             position = match.end()
         else:
             position = at + 1
+
+
+# Names that end like a file are files (screen@2x.png). Extensions that are also top-level
+# domains people have addresses under (.md, .ai, .zip, .mov) are left out.
+_FILE_EXTENSIONS = frozenset({
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "bmp", "ico", "tif", "tiff", "heic",
+    "heif", "psd", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp",
+    "rtf", "txt", "csv", "tsv", "json", "yaml", "yml", "xml", "html",
+})  # fmt: skip
+# Reserved for documentation and testing by RFC 2606 and RFC 6761.
+_RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
+_RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
+_REMOTE_PATH = re.compile(r":[\w.~-]+(?:/|\.git\b)")
+
+
+def _is_address(body: str, match: re.Match[str], allowed: Sequence[str]) -> bool:
+    """Whether an address-shaped match is someone's address worth flagging."""
+    address = match.group(0).lower()
+    domain = address.rpartition("@")[2]
+    if domain.rpartition(".")[2] in _FILE_EXTENSIONS | _RESERVED_TLDS:
+        return False
+    if any(domain == d or domain.endswith("." + d) for d in _RESERVED_DOMAINS):
+        return False
+    if _REMOTE_PATH.match(body, match.end()):
+        return False  # user@host:path is a git or scp remote, such as git@github.com:org/repo
+    return not any(_allows(pattern.lower(), address, domain) for pattern in allowed)
+
+
+def _allows(pattern: str, address: str, domain: str) -> bool:
+    return pattern == address or pattern == "*@" + domain
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
 
 
 def _redact(email: str) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from generator.scan import contact_pattern_problem
+
 DEFAULT_SOURCES = (
     "interview",
     "usability-test",
@@ -74,6 +76,9 @@ class Settings:
     site_url: str = _opt("", "Public URL used for feed links (else mkdocs.yml's site_url).")
     git_history: bool = _opt(True, "Show 'added by' and 'last edited by' from git history.")
     workers: int = _opt(0, "Processes that build pages: 0 is one per core, 1 builds in one.")
+    allowed_contacts: tuple[str, ...] = _opt(
+        (), "Addresses (or `*@domain`) published on purpose, not flagged as personal data."
+    )
 
 
 def option_docs() -> dict[str, tuple[str, Any, str]]:
@@ -83,54 +88,99 @@ def option_docs() -> dict[str, tuple[str, Any, str]]:
     }
 
 
+@dataclass(frozen=True)
+class OptionProblem:
+    """A mistake in one option: its name, the list item it is in (if one), and what is wrong."""
+
+    key: str
+    message: str
+    item: int | None = None
+    code: str = "bad-option"
+
+
 class SettingsError(Exception):
     """The configuration is broken: the message names the option and how to fix it."""
+
+    def __init__(self, message: str, options: tuple[OptionProblem, ...] = ()) -> None:
+        super().__init__(message)
+        self.options = options
 
 
 def settings_from_mapping(raw: dict[str, Any] | None) -> Settings:
     """Validate a mapping of options (from mkdocs.yml) into Settings, collecting every error."""
     raw = dict(raw or {})
-    errors: list[str] = []
+    problems: list[OptionProblem] = []
     values: dict[str, Any] = {}
     known = {f.name: f for f in dataclasses.fields(Settings)}
     for key, value in raw.items():
         if key in ("enabled",):
             continue
         if key not in known:
-            errors.append(f"insights: unknown option '{key}'")
+            problems.append(
+                OptionProblem(key, f"insights: unknown option '{key}'", code="unknown-option")
+            )
             continue
         try:
             values[key] = _coerce(key, value, known[key].default)
         except ValueError as exc:
-            errors.append(f"insights: option '{key}': {exc}")
-    settings = Settings(**values) if not errors else None
-    errors += _inconsistencies(settings) if settings else []
-    if errors or settings is None:
-        raise SettingsError("\n".join(errors))
+            problems.append(OptionProblem(key, f"insights: option '{key}': {exc}"))
+    settings = Settings(**values) if not problems else None
+    problems += _inconsistencies(settings) if settings else []
+    if problems or settings is None:
+        raise SettingsError("\n".join(p.message for p in problems), tuple(problems))
     return settings
 
 
-def _inconsistencies(settings: Settings) -> list[str]:
+def _inconsistencies(settings: Settings) -> list[OptionProblem]:
     """Options that are each well-typed but make no sense, alone or together."""
-    errors = [
-        f"insights: option '{key}': give at least one value"
+    problems = [
+        OptionProblem(key, f"insights: option '{key}': give at least one value")
         for key in ("sources", "confidence_levels")
         if not getattr(settings, key)
     ]
     if settings.confidence_levels and settings.default_confidence not in settings.confidence_levels:
-        errors.append(
+        problems.append(OptionProblem("default_confidence", (
             f"insights: option 'default_confidence': '{settings.default_confidence}' is not one "
-            f"of confidence_levels ({', '.join(settings.confidence_levels)})"
-        )
+            f"of confidence_levels ({', '.join(settings.confidence_levels)})")))  # fmt: skip
     for key in ("finding_similarity", "unattributed_share"):
         if not 0 < getattr(settings, key) <= 1:
-            errors.append(f"insights: option '{key}': give a number above 0 and at most 1")
+            problems.append(OptionProblem(key, f"insights: option '{key}': give a number above 0 "
+                                          "and at most 1"))  # fmt: skip
     for key in ("notes_dir", "areas_file"):
         path = PurePosixPath(getattr(settings, key))
         if path.is_absolute() or ".." in path.parts:
-            errors.append(f"insights: option '{key}': give a path inside the wiki, "
-                          "relative to mkdocs.yml")  # fmt: skip
-    return errors
+            problems.append(OptionProblem(key, f"insights: option '{key}': give a path inside "
+                                          "the wiki, relative to mkdocs.yml"))  # fmt: skip
+    for index, pattern in enumerate(settings.allowed_contacts):
+        why = contact_pattern_problem(pattern)
+        if why:
+            message = f"insights: option 'allowed_contacts': {why}"
+            problems.append(OptionProblem("allowed_contacts", message, item=index))
+    return problems
+
+
+def located(error: SettingsError, config_file: Path, text: str | None = None) -> SettingsError:
+    """The error with each option problem at its line and column of the config file, as
+    `mkdocs.yml:12:9: error bad-option: ...` (where the file says where)."""
+    from generator.yamlfile import locate  # the one home of PyYAML
+
+    if not error.options:
+        return error
+    if text is None:
+        try:
+            text = config_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return error
+    lines = []
+    for problem in error.options:
+        path: tuple[str | int, ...] = ("plugins", "insights", problem.key)
+        path += () if problem.item is None else (problem.item,)
+        where = locate(text, path, at_key=problem.code == "unknown-option")
+        prefix = (
+            f"{config_file.name}:{where[0]}:{where[1]}: error {problem.code}: " if where else ""
+        )
+        lines.append(prefix + problem.message)
+    return SettingsError("\n".join(lines), error.options)
 
 
 def _coerce(key: str, value: Any, default: Any) -> Any:
@@ -212,7 +262,8 @@ def read_settings(config_file: Path) -> Settings:
     from generator.yamlfile import load_config_file  # the one home of PyYAML
 
     try:
-        raw = load_config_file(config_file.read_text(encoding="utf-8"))
+        text = config_file.read_text(encoding="utf-8")
+        raw = load_config_file(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(f"{config_file.name}: cannot read it: {exc}") from None
     except Exception as exc:  # a YAML error: report it, never a traceback
@@ -225,7 +276,14 @@ def read_settings(config_file: Path) -> Settings:
                 raise SettingsError(
                     f"{config_file.name}: plugin 'insights' options must be a mapping"
                 )
-            return settings_from_mapping(options)
+            return _settings_in(config_file, text, options)
     if isinstance(plugins, dict) and "insights" in plugins:
-        return settings_from_mapping(plugins["insights"])
+        return _settings_in(config_file, text, plugins["insights"])
     return Settings()
+
+
+def _settings_in(config_file: Path, text: str, options: dict[str, Any] | None) -> Settings:
+    try:
+        return settings_from_mapping(options)
+    except SettingsError as exc:
+        raise located(exc, config_file, text) from None

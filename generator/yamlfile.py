@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -298,6 +299,40 @@ _LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 def load_config_file(text: str) -> Any:
     """Parse mkdocs.yml leniently: unknown tags become None and are never executed."""
     return yaml.load(text, Loader=_LenientLoader)
+
+
+def locate(text: str, path: Sequence[str | int], at_key: bool = False) -> tuple[int, int] | None:
+    """The 1-based (line, column) of the value at `path` in a YAML document, or of its key.
+
+    A text step is a mapping key; in a list, it finds the item that is a mapping with that
+    key, as in mkdocs.yml's `plugins: [- insights: {...}]`. A number step is a list index.
+    None if the document has no such value (or is not YAML). Tags are never run.
+    """
+    try:
+        node: Any = yaml.compose(text, Loader=_LenientLoader)
+    except yaml.YAMLError:
+        return None
+    key: Any = None
+    for step in path:
+        node, key = _step(node, step)
+        if node is None:
+            return None
+    mark = (key if at_key and key is not None else node).start_mark
+    return mark.line + 1, mark.column + 1
+
+
+def _step(node: Any, step: str | int) -> tuple[Any, Any]:
+    """The (value, key) node one step down from `node`, or (None, None)."""
+    if isinstance(node, yaml.SequenceNode):
+        if isinstance(step, int):
+            return (node.value[step], None) if 0 <= step < len(node.value) else (None, None)
+        found = (_step(item, step) for item in node.value if isinstance(item, yaml.MappingNode))
+        return next((pair for pair in found if pair[0] is not None), (None, None))
+    if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == step:
+                return value, key
+    return None, None
 
 
 def dump(data: Any) -> str:

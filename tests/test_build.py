@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import shutil
@@ -71,6 +72,24 @@ def test_bad_notes_publish_nothing_and_print_the_check_report(small: Path) -> No
     assert "insights/billing/broken.md:4:7: error unknown-area:" in output
     assert "did you mean 'billing'?" in output
     assert tree_digest(small / "site") == before
+
+
+def test_a_bad_option_stops_a_mkdocs_build_at_its_line(
+    small: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from generator.plugin import BuildFailed, build_site
+
+    caplog.expected_warnings = True  # type: ignore[attr-defined]
+    config = small / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + "      allowed_contacts: [help@acme.com, help]\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build_site(config, dt.date(2026, 6, 30), small / "site", strict=True)
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        "mkdocs.yml:17:41: error bad-option: insights: option 'allowed_contacts': 'help' is "
+        "not an e-mail address or a '*@domain' pattern; write e.g. 'support@acme.com' or "
+        "'*@acme.com'"
+    ]
 
 
 def test_feed_lists_newest_insights_and_every_page_links_it(small: Path) -> None:

@@ -319,7 +319,22 @@ def test_safe_markup_is_not_flagged(body: str) -> None:
 PERSONAL = {
     "email": ("Ask jane.doe@acme-corp.com for access.", [(1, 5)]),
     "email plus": ("Mail ops+billing@example.co.uk today", [(1, 6)]),
-    "email in code": ("`admin@example.com`", [(1, 2)]),
+    "email in code": ("`admin@acme-corp.com`", [(1, 2)]),
+    "email in a code block": ("```\nTo: ops@northwind.io\n```", [(2, 5)]),
+    "mailto link": ("Write to [Jane](mailto:jane.doe@acme-corp.com).", [(1, 24)]),
+    "address and mailto target, once": (
+        "[jane.doe@acme-corp.com](mailto:jane.doe@acme-corp.com)",
+        [(1, 2)],
+    ),
+    "same address on two lines": ("a@acme-corp.com\nA@ACME-CORP.COM", [(1, 1), (2, 1)]),
+    "two addresses on one line": ("a@acme-corp.com, b@acme-corp.com", [(1, 1), (1, 18)]),
+    "reserved name on a real domain": (
+        "ask jane@example.co.uk or jane@example.com.au",
+        [(1, 5), (1, 27)],
+    ),
+    "lookalike of a reserved domain": ("jane@myexample.com", [(1, 1)]),
+    "image-like name on a real domain": ("me@screenshots.com", [(1, 1)]),
+    "address followed by a colon": ("Ask jane@acme-corp.com: she knows", [(1, 5)]),
     "us phone": ("Call (555) 123-4567 after 5.", [(1, 6)]),
     "us dashes": ("Call 555-123-4567.", [(1, 6)]),
     "us dots": ("Call 555.123.4567", [(1, 6)]),
@@ -337,6 +352,8 @@ PERSONAL = {
     "australia": ("(02) 9876 5432", [(1, 1)]),
     "unbroken e164": ("whatsapp +4915123456789", [(1, 10)]),
     "tel link": ("[call](tel:+15551234567)", [(1, 12)]),
+    "international in a link, once": ("[+44 20 7946 0958](tel:+442079460958)", [(1, 2)]),
+    "international, two numbers": ("+44 20 7946 0958 or +44 20 7946 0959", [(1, 1), (1, 21)]),
 }
 
 
@@ -362,12 +379,41 @@ NOT_PERSONAL = {
     "big count": "We have 4 000 000 000 rows and 123456789012 events.",
     "handle": "As @acme-corp said on the forum.",
     "at sign": "Meet @ 10 or email us at support (at) example.",
+    "retina image": "![Home](img/screen@2x.png) and ![](icon@3X.JPG?raw=true)",
+    "document names": "See report@v2.pdf, deck@final.pptx and data@2026-01.csv.",
+    "example.com": "Sign in as jane@example.com, or `admin@example.org`.",
+    "example.net and subdomains": "Mail ops@example.net or it@mail.example.com.",
+    "reserved top-level domains": "a@host.test, b@x.example, c@y.invalid, d@app.localhost",
+    "git remote": "Clone git@github.com:acme/insights.git or git@gitlab.com:acme/app",
+    "scoped package": "npm i @acme/ui@2.3.1 and lodash@4.17.21",
 }
 
 
 @pytest.mark.parametrize("body", NOT_PERSONAL.values(), ids=NOT_PERSONAL.keys())
 def test_not_personal_data(body: str) -> None:
     assert problems(note(body=body)) == []
+
+
+ALLOWED = Settings(allowed_contacts=("support@acme-corp.com", "*@press.acme-corp.com"))
+ALLOWED_CONTACTS = {
+    "listed address": ("Write to support@acme-corp.com.", []),
+    "listed address, other case": ("Write to Support@ACME-corp.com.", []),
+    "listed domain": ("Write to anyone@press.acme-corp.com.", []),
+    "other address, same domain": ("Write to jane@acme-corp.com.", [(1, 10)]),
+    "a subdomain of the listed domain": ("Write to a@eu.press.acme-corp.com.", [(1, 10)]),
+    "phones are never allowed": ("support@acme-corp.com or 555-123-4567", [(1, 26)]),
+}
+
+
+@pytest.mark.parametrize(("body", "where"), ALLOWED_CONTACTS.values(), ids=ALLOWED_CONTACTS.keys())
+def test_allowed_contacts(body: str, where: list[tuple[int, int]]) -> None:
+    expected = [("personal-data", line + 6, col) for line, col in where]
+    assert problems(note(body=body), settings=ALLOWED) == expected
+
+
+def test_allowed_contacts_in_the_title() -> None:
+    assert problems(note(title="Mail support@acme-corp.com"), settings=ALLOWED) == []
+    assert problems(note(title="Mail support@acme-corp.com")) == [("personal-data", 2, 8)]
 
 
 def test_personal_data_in_the_title() -> None:

@@ -130,6 +130,11 @@ BROKEN_CONFIG = {
     "unknown plugin option": (
         {"mkdocs": MKDOCS_YML.replace("  - insights", "  - insights:\n      windw_days: 3")},
         "insights: unknown option 'windw_days'"),
+    "bad allowed contact": (
+        {"mkdocs": MKDOCS_YML.replace("  - insights", "  - insights:\n"
+                                      "      allowed_contacts: [support]")},
+        "mkdocs.yml:9:26: error bad-option: insights: option 'allowed_contacts': 'support' is "
+        "not an e-mail address or a '*@domain' pattern"),
     "plugin options not a mapping": (
         {"mkdocs": MKDOCS_YML.replace("  - insights", "  - insights: 3")},
         "plugin 'insights' options must be a mapping"),

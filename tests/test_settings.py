@@ -101,6 +101,63 @@ def test_bad_options_name_the_option(raw: dict[str, object], message: str) -> No
         settings_from_mapping(raw)
 
 
+def test_allowed_contacts() -> None:
+    raw = {"allowed_contacts": ["support@acme-corp.com", "*@press.acme-corp.com"]}
+    settings = settings_from_mapping(raw)
+    assert settings.allowed_contacts == ("support@acme-corp.com", "*@press.acme-corp.com")
+    assert Settings().allowed_contacts == ()
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["support", "support@", "*@", "@acme.com", "*@acme", "a b@acme.com", "*.acme.com",
+     "*@*.acme.com", "support@acme.com ", "mailto:support@acme.com", ""],
+)  # fmt: skip
+def test_a_bad_allowed_contact_is_an_error(pattern: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(
+        f"insights: option 'allowed_contacts': '{pattern}' is not an e-mail address or a "
+        "'*@domain' pattern; write e.g. 'support@acme.com' or '*@acme.com'")):  # fmt: skip
+        settings_from_mapping({"allowed_contacts": ["ok@acme.com", pattern]})
+
+
+def test_option_errors_point_at_their_line_in_mkdocs_yml(tmp_path: Path) -> None:
+    text = (
+        "site_name: x\n"
+        "markdown_extensions:\n"
+        "  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "plugins:\n"
+        "  - search\n"
+        "  - insights:\n"
+        "      windw_days: 3\n"
+        "      allowed_contacts:\n"
+        "        - support@acme-corp.com\n"
+        "        - support\n"
+        "      git_history: 'yes'\n"
+    )
+    with pytest.raises(SettingsError) as caught:
+        read_settings(write(tmp_path, text))
+    assert str(caught.value).splitlines() == [
+        "mkdocs.yml:8:7: error unknown-option: insights: unknown option 'windw_days'",
+        "mkdocs.yml:12:20: error bad-option: insights: option 'git_history': expected true "
+        "or false",
+    ]
+    with pytest.raises(SettingsError) as caught:
+        read_settings(write(tmp_path, text.replace("      windw_days: 3\n", "").replace(
+            "'yes'", "false")))  # fmt: skip
+    assert str(caught.value) == (
+        "mkdocs.yml:10:11: error bad-option: insights: option 'allowed_contacts': 'support' is "
+        "not an e-mail address or a '*@domain' pattern; write e.g. 'support@acme.com' or "
+        "'*@acme.com'"
+    )
+
+
+def test_option_errors_in_a_plugins_mapping_point_at_their_line(tmp_path: Path) -> None:
+    text = "plugins:\n  insights:\n    allowed_contacts: [ok@acme.com, nope]\n"
+    with pytest.raises(SettingsError, match=r"^mkdocs\.yml:3:37: error bad-option: "):
+        read_settings(write(tmp_path, text))
+
+
 def test_every_bad_option_is_reported_at_once() -> None:
     with pytest.raises(SettingsError) as caught:
         settings_from_mapping({"windw_days": 3, "window_days": "x", "git_history": "yes"})
