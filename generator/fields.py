@@ -47,7 +47,11 @@ class Collector:
     @property
     def failed(self) -> bool:
         """Whether any problem is an error."""
-        return any(p.severity == "error" for p in self.problems)
+        return self.failed_since(0)
+
+    def failed_since(self, count: int) -> bool:
+        """Whether any problem after the first `count` is an error."""
+        return any(p.severity == "error" for p in self.problems[count:])
 
 
 class FieldChecker:
@@ -67,7 +71,8 @@ class FieldChecker:
         self.positions: list[tuple[str, int, int]] = []
 
     def check(self, fields: dict[str, Located]) -> dict[str, Any]:
-        """The checked value of each known field, for Note(**values)."""
+        """The checked value of each known field, for Note(**values); a field with an error
+        (even one such as personal data in the title, whose value is kept) is left out."""
         values: dict[str, Any] = {"confidence": self.settings.default_confidence}
         for key in REQUIRED:
             if key not in fields:
@@ -78,8 +83,9 @@ class FieldChecker:
             if key not in KNOWN_KEYS:
                 self.out.at_key(loc, "unknown-key", _unknown_key(key), "warning")
                 continue
+            before = len(self.out.problems)
             value = getattr(self, "check_" + key)(loc)
-            if value is not None:
+            if value is not None and not self.out.failed_since(before):
                 values[key] = value
         self.check_retired(values, fields)
         return values

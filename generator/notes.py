@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Collection
 from functools import partial
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from generator import scan
 from generator.fields import (
@@ -40,7 +41,8 @@ from generator.yamlfile import Located, YamlError, load_located_mapping, shorten
 
 __all__ = [  # the public API; fields and files live in their own modules
     "ID", "KNOWN_KEYS", "NOT_NOTES", "REQUIRED", "SLUG", "NoteFile", "check_ids", "check_related",
-    "find_note_files", "front_matter_schema", "load_wiki", "parse_file", "parse_note", "slugify",
+    "find_note_files", "front_matter_schema", "load_wiki", "parse_file", "parse_note",
+    "readable_fields", "slugify",
 ]  # fmt: skip
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
@@ -254,31 +256,60 @@ def parse_note(
     With `ids` (every note id in the wiki), `related:` ids are checked too.
     """
     out = Collector(path)
-    _check_id(path, out)
-    if len(data) > settings.max_note_bytes:
-        out.problems.append(_too_large(path, len(data), settings.max_note_bytes))
+    checked = _check_note(path, data, settings, areas, as_of, ids, out)
+    if checked is None or out.failed:
         return None, sorted(out.problems)
-    parts = _front_matter(data, out)
-    if parts is None:
-        return None, sorted(out.problems)
-    fields, body, body_line = parts
-    checker = FieldChecker(out, settings, areas, as_of)
-    values = checker.check(fields)
-    _check_body(body, body_line, out, settings.allowed_contacts)
-    if ids is not None:
-        _check_related_items(fields.get("related"), ids, out)
-    if out.failed:
-        return None, sorted(out.problems)
+    values, body, body_line, positions = checked
     note = Note(
         id=Path(path).name.removesuffix(".md"),
         path=path,
         body=body,
         body_line=body_line,
         content_hash=hashlib.sha256(data).hexdigest(),
-        positions=tuple(checker.positions),
+        positions=positions,
         **values,
     )
     return note, sorted(out.problems)
+
+
+def readable_fields(
+    path: str, data: bytes, settings: Settings, areas: tuple[Area, ...], as_of: dt.date
+) -> dict[str, Any] | None:
+    """The front-matter values of a note that pass their own checks, whatever else is wrong
+    with it (what a reviewer can be shown of a note with errors); None if its front matter
+    cannot be read at all."""
+    checked = _check_note(path, data, settings, areas, as_of, None, Collector(path))
+    return None if checked is None else checked[0]
+
+
+Checked = tuple[dict[str, Any], str, int, tuple[tuple[str, int, int], ...]]
+
+
+def _check_note(
+    path: str,
+    data: bytes,
+    settings: Settings,
+    areas: tuple[Area, ...],
+    as_of: dt.date,
+    ids: Collection[str] | None,
+    out: Collector,
+) -> Checked | None:
+    """(the values that passed, the body, its first line, where each field is), with every
+    problem collected in `out`; None if the front matter cannot be read."""
+    _check_id(path, out)
+    if len(data) > settings.max_note_bytes:
+        out.problems.append(_too_large(path, len(data), settings.max_note_bytes))
+        return None
+    parts = _front_matter(data, out)
+    if parts is None:
+        return None
+    fields, body, body_line = parts
+    checker = FieldChecker(out, settings, areas, as_of)
+    values = checker.check(fields)
+    _check_body(body, body_line, out, settings.allowed_contacts)
+    if ids is not None:
+        _check_related_items(fields.get("related"), ids, out)
+    return values, body, body_line, tuple(checker.positions)
 
 
 def _front_matter(data: bytes, out: Collector) -> tuple[dict[str, Located], str, int] | None:

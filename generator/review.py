@@ -11,7 +11,8 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +21,7 @@ from generator.areas import parse_areas
 from generator.gitrepo import Repo, diff_changes, open_repo, read_files, resolve_commit
 from generator.model import Area, CompanySummary, Note, Problem, Wiki
 from generator.notefiles import NOT_NOTES, NoteFile, find_note_files
-from generator.notes import check_ids, check_related, parse_note
+from generator.notes import check_ids, check_related, parse_note, readable_fields
 from generator.project import Project
 from generator.settings import Settings, SettingsError
 from generator.similar import SimilarNotes
@@ -32,13 +33,38 @@ KINDS: tuple[Kind, ...] = ("added", "changed", "renamed", "removed")
 
 
 @dataclass(frozen=True)
+class Shown:
+    """What a review shows of a note: each field that could be read, None where it could not."""
+
+    title: str | None = None
+    area: str | None = None
+    date: dt.date | None = None
+    source: str | None = None
+    customers: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any] | Note) -> Shown:
+        """The fields of a note, or of the values of a note with errors that could be read."""
+        if isinstance(values, Note):
+            values = {field.name: getattr(values, field.name) for field in fields(cls)}
+        return cls(
+            **{field.name: values[field.name] for field in fields(cls) if field.name in values}
+        )
+
+
+@dataclass(frozen=True)
 class NoteChange:
-    """One note added, changed, renamed or removed; `note` is None when it does not parse."""
+    """One note added, changed, renamed or removed.
+
+    `note` is None when the note has errors; `shown` is what could still be read of it, and
+    None only when its front matter cannot be read at all.
+    """
 
     kind: Kind
     path: str
     old_path: str | None = None
     note: Note | None = None
+    shown: Shown | None = None
 
 
 @dataclass(frozen=True)
@@ -53,7 +79,7 @@ class Duplicate:
     similarity: float
 
 
-Parsed = tuple[Note | None, tuple[Problem, ...]]
+Parsed = tuple[Note | None, tuple[Problem, ...], Shown | None]
 
 
 @dataclass(frozen=True)
@@ -138,9 +164,11 @@ def snapshot(
 def parse_file(
     path: str, data: bytes, settings: Settings, areas: tuple[Area, ...], as_of: dt.date
 ) -> Parsed:
-    """One file's note (None if it has errors) and its own problems, `related:` left unchecked."""
+    """One file's note (None if it has errors), its own problems (`related:` left unchecked)
+    and what a reviewer can be shown of it."""
     note, problems = parse_note(path, data, settings, areas, as_of)
-    return note, tuple(problems)
+    values = note or readable_fields(path, data, settings, areas, as_of)
+    return note, tuple(problems), None if values is None else Shown.of(values)
 
 
 def wiki_from_parsed(
@@ -148,9 +176,9 @@ def wiki_from_parsed(
 ) -> Wiki:
     """The wiki of parsed files, after the checks across notes: duplicate and unknown ids."""
     items = [NoteFile(path, Path(path)) for path in sorted(parsed)]
-    notes = [note for note, _ in parsed.values() if note is not None]
+    notes = [note for note, _, _ in parsed.values() if note is not None]
     broken_links = check_related(notes, {item.id for item in items})
-    problems = [*found, *(p for _, own in parsed.values() for p in own), *broken_links]
+    problems = [*found, *(p for _, own, _ in parsed.values() for p in own), *broken_links]
     problems.extend(check_ids(items))
     unlinked = {p.path for p in broken_links}
     linked = [n for n in notes if n.path not in unlinked]
@@ -161,21 +189,32 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str]) -> tuple
     """The notes added, changed, renamed and removed; `renames` maps new paths to old ones."""
     renames = {new: old for new, old in renames.items() if new in head.files and old in base.files}
     moved_away = set(renames.values())
-    head_notes = {n.path: n for n in head.wiki.notes}
-    base_notes = {n.path: n for n in base.wiki.notes}
+    new, old = partial(_change, head, _by_path(head)), partial(_change, base, _by_path(base))
     changes = []
     for path in sorted(head.files.keys() | base.files.keys()):
         if path in renames:
-            changes.append(NoteChange("renamed", path, renames[path], head_notes.get(path)))
+            changes.append(new("renamed", path, renames[path]))
         elif path in moved_away and path not in head.files:
             continue
         elif path not in base.files:
-            changes.append(NoteChange("added", path, None, head_notes.get(path)))
+            changes.append(new("added", path))
         elif path not in head.files:
-            changes.append(NoteChange("removed", path, None, base_notes.get(path)))
+            changes.append(old("removed", path))
         elif _normalized(base.files[path]) != _normalized(head.files[path]):
-            changes.append(NoteChange("changed", path, None, head_notes.get(path)))
+            changes.append(new("changed", path))
     return tuple(sorted(changes, key=lambda c: (KINDS.index(c.kind), c.path)))
+
+
+def _by_path(side: Snapshot) -> dict[str, Note]:
+    return {note.path: note for note in side.wiki.notes}
+
+
+def _change(
+    side: Snapshot, notes: dict[str, Note], kind: Kind, path: str, old_path: str | None = None
+) -> NoteChange:
+    """A change with the note as the snapshot's wiki has it (None if it has errors there)."""
+    shown = side.parsed[path][2] if path in side.parsed else None
+    return NoteChange(kind, path, old_path, notes.get(path), shown)
 
 
 def _normalized(data: bytes) -> bytes:
@@ -389,17 +428,17 @@ def to_json(review: Review) -> str:
 
 
 def _change_json(change: NoteChange) -> dict[str, Any]:
-    note = change.note
+    shown = change.shown or Shown()
     return {
         "change": change.kind,
         "path": change.path,
         "old_path": change.old_path,
-        "valid": note is not None,
-        "title": note.title if note else None,
-        "area": note.area if note else None,
-        "date": note.date.isoformat() if note else None,
-        "source": note.source if note else None,
-        "customers": list(note.customers) if note else [],
+        "valid": change.note is not None,
+        "title": shown.title,
+        "area": shown.area,
+        "date": shown.date.isoformat() if shown.date else None,
+        "source": shown.source,
+        "customers": list(shown.customers),
     }
 
 

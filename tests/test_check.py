@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.fields import REQUIRED
 from generator.model import Area, Problem
 from generator.notes import (
     NoteFile,
@@ -18,6 +19,7 @@ from generator.notes import (
     load_wiki,
     parse_file,
     parse_note,
+    readable_fields,
 )
 from generator.settings import Settings
 from tests.conftest import WikiFactory
@@ -443,6 +445,23 @@ def test_a_note_comes_back_only_without_errors() -> None:
     assert warned is not None and [p.severity for p in trouble] == ["warning"]
     failed, trouble = parse_note(PATH, note(area="x").encode(), SETTINGS, AREAS, AS_OF)
     assert failed is None and trouble
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (note(area="biling"), {"title", "date", "source"}),
+        (note(title="Call 555-123-4567", date="2026-13-01"), {"area", "source"}),
+        (note("customers: [contoso, Bad Slug]", "tags: [ok]"), {*REQUIRED, "tags"}),
+        (note(body="Mail jane@acme-corp.com"), set(REQUIRED)),  # the body is not a field
+        (note(source=None), {"title", "date", "area"}),
+        ("---\ntitle: [unclosed\n---\n", None),
+        ("no front matter", None),
+    ],
+)
+def test_readable_fields_of_a_note_with_errors(text: str, expected: set[str] | None) -> None:
+    values = readable_fields(PATH, text.encode(), SETTINGS, AREAS, AS_OF)
+    assert (None if values is None else set(values) - {"confidence"}) == expected
 
 
 def test_related_items_are_located_without_ids_too() -> None:

@@ -209,6 +209,28 @@ def test_a_clean_change_exits_0_and_stays_short(repo: GitRepo, run: Run) -> None
     ]
 
 
+def test_a_note_with_errors_shows_every_field_that_could_be_read(repo: GitRepo, run: Run) -> None:
+    repo.write("insights/billing/2026-06-12-typo.md", note_text(
+        "Finance wants one invoice a month", "2026-06-12", "biling", "interveiw", "Text.\n",
+        customers=["contoso", "Northwind"]))  # fmt: skip
+    repo.write("insights/billing/2026-06-13-contact.md", note_text(
+        "Call Jane on 555-123-4567", "2026-06-13", "billing", "interview", "Text.\n",
+        customers=["contoso"]))  # fmt: skip
+    repo.write("insights/billing/2026-06-14-yaml.md", "---\ntitle: [unclosed\n---\nText.\n")
+    result = run("--base", "base")
+    assert result.exit_code == 1, result.output
+    rows = [line for line in result.output.splitlines() if line.startswith("| added")]
+    assert rows == [
+        "| added | ❌ Finance wants one invoice a month (_has problems: see below_)<br>"
+        "insights/billing/2026-06-12-typo.md |  | 12 Jun 2026 |  |  |",
+        "| added | ❌ _no title to show_ (_has problems: see below_)<br>"
+        "insights/billing/2026-06-13-contact.md | billing | 13 Jun 2026 | interview | contoso |",
+        "| added | _cannot be read: see the problems_<br>insights/billing/2026-06-14-yaml.md |"
+        "  |  |  |  |",
+    ]
+    assert "555" not in result.output.split("#### Problems")[0]
+
+
 def test_no_changes(repo: GitRepo, run: Run) -> None:
     result = run("--base", "base")
     assert result.exit_code == 0
