@@ -59,7 +59,7 @@ from whoosh.util.filelock import try_for  # noqa: E402 - after the shim above
 
 from generator.model import Note, SearchFilters, SearchHit, SearchResult  # noqa: E402 - after the shim above
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: a note's text leaves its HTML out
 INDEX_NAME = f"insights_v{SCHEMA_VERSION}"
 STATE_FILE = f"{INDEX_NAME}.state.json"
 DEFAULT_FIELDS = ("title", "body", "tags")
@@ -120,8 +120,10 @@ def _schema() -> fields.Schema:
 
 def plain_text(markdown: str) -> str:
     """A note's body as one line of plain text: no headings (section labels such as 'So what'
-    would only clutter snippets), and no quote, list, link or emphasis markup."""
-    text = re.sub(r"(?m)^\s{0,3}#{1,6}\s.*$", "", markdown)
+    would only clutter snippets), and no HTML, quote, list, link or emphasis markup."""
+    from generator.scan import without_html  # here: a search that updates nothing needs none
+
+    text = re.sub(r"(?m)^\s{0,3}#{1,6}\s.*$", "", without_html(markdown))
     text = re.sub(r"(?m)^\s{0,3}(?:>\s?|[-*+]\s+|\d+[.)]\s+)", "", text)
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
     return " ".join(re.sub(r"[*_`]+", "", text).split())

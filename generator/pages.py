@@ -10,11 +10,11 @@ import datetime as dt
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from typing import Any
 
-from generator import chart, render, scan
+from generator import chart, notebody, render
 from generator.model import Area, CompanySummary, GitInfo, Note, Wiki
 from generator.notes import slugify
 from generator.settings import Settings
@@ -29,18 +29,29 @@ class Page:
     Long lists of insights are not Markdown: each sits in `fragments` as ready HTML, and the
     Markdown holds an HTML comment in its place. Parsing 90,000 list rows as Markdown (or even
     as raw HTML, which Python-Markdown also parses) was the biggest cost of a large build;
-    `splice` puts the HTML in after the Markdown is rendered.
+    `splice` puts the HTML in after the Markdown is rendered. A page whose Markdown holds a
+    note's raw HTML is `untrusted`: what the Markdown became is sanitised, between fragments.
     """
 
     src_uri: str
     markdown: str
     fragments: tuple[tuple[str, str], ...] = ()
+    untrusted: bool = False
 
     def splice(self, html: str) -> str:
-        """The rendered page with each fragment in place of its marker."""
+        """The rendered page with each fragment in place of its marker (and, if `untrusted`,
+        the rest sanitised; a note cannot write a marker, since its comments are dropped)."""
+        if not self.untrusted:
+            for marker, fragment in self.fragments:
+                html = html.replace(marker, fragment, 1)
+            return html
+        parts = []
         for marker, fragment in self.fragments:
-            html = html.replace(marker, fragment, 1)
-        return html
+            before, found, after = html.partition(marker)
+            if found:
+                parts += [notebody.clean_html(before), fragment]
+                html = after
+        return "".join([*parts, notebody.clean_html(html)])
 
 
 @dataclass(frozen=True)
@@ -403,24 +414,26 @@ def browse_page(ctx: SiteContext) -> Page:
 
 def _fitted(note: Note) -> str:
     """The note's body as its page shows it: under the title, lists apart from paragraphs."""
-    return scan.loosen_lists(scan.fit_headings(note.body, note.title))
+    return notebody.loosen_lists(notebody.fit_headings(note.body, note.title))
 
 
 def insight_page(ctx: SiteContext, note: Note) -> Page:
     """One insight: title, metadata panel, body, related insights and backlinks."""
     related = [ctx.by_id[i] for i in ctx.related.get(note.id, note.related) if i in ctx.by_id]
     backlinks = [ctx.by_id[i] for i in ctx.backlinks.get(note.id, ()) if i in ctx.by_id]
-    return _page(
+    body = notebody.for_markdown(_fitted(note))
+    page = _page(
         ctx,
         note_src(note, ctx.settings),
         "insight.md.j2",
         note=note,
         area=ctx.areas.get(note.area, Area(note.area, note.area)),
-        body=render.trusted(scan.neutralize(_fitted(note))),
+        body=render.trusted(body),
         related=related,
         backlinks=backlinks,
         git=ctx.history.get(note.path),
     )
+    return replace(page, untrusted=notebody.may_hold_html(body))
 
 
 def nav(ctx: SiteContext) -> list[Any]:

@@ -18,6 +18,8 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
+from generator.scan import without_html
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
 _GFM_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>&~])")
 
@@ -130,6 +132,7 @@ def environment(overrides: str | None = None, flavour: Flavour = "site") -> jinj
         trusted=trusted,
         html=html,
         md=md_escape,
+        without_html=without_html,
     )
     if flavour == "gfm":
         env.filters["join"] = _gfm_join

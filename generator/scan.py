@@ -61,7 +61,7 @@ _CODE_SPAN = re.compile(r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)(`+)(.+?)(?<!`)\2(
 
 def unsafe_markup(body: str) -> list[Finding]:
     """Script-like markup outside code: tags that run code, event attributes, script URLs."""
-    text = _mask_code(body)
+    text = mask_code(body)
     findings = [_at(text, m.start(), _tag_message(m.group(1))) for m in _TAG.finditer(text)]
     findings += [
         _at(text, m.start(1), (
@@ -78,7 +78,7 @@ def unsafe_markup(body: str) -> list[Finding]:
     findings += [
         _at(text, start, (
             f"a {scheme}: link runs code when clicked; link to an https:// address instead"))
-        for start, scheme in _script_urls(text)
+        for start, scheme in script_urls(text)
     ]  # fmt: skip
     return sorted(findings, key=lambda f: (f.line, f.column))
 
@@ -90,7 +90,7 @@ def _tag_message(tag: str) -> str:
     )
 
 
-def _script_urls(text: str) -> Iterator[tuple[int, str]]:
+def script_urls(text: str) -> Iterator[tuple[int, str]]:
     """(offset, scheme) of each URL that runs script, however it is spelled or entity-encoded."""
     for match in _URL_START.finditer(text):
         start = match.end()
@@ -119,7 +119,7 @@ def local_links(body: str) -> list[tuple[Finding, str]]:
     """
     if "](" not in body and "]:" not in body:
         return []  # most notes: no link to look for
-    masked = _mask_code(body)
+    masked = mask_code(body)
     found = []
     for match in _LINK_TARGET.finditer(masked):
         group = next(g for g in range(1, 5) if match.group(g) is not None)
@@ -243,10 +243,13 @@ def _at(text: str, offset: int, message: str) -> Finding:
     return Finding(line, column, message)
 
 
-def _mask_code(body: str) -> str:
-    """The body with fenced code and code spans blanked out, keeping every offset in place."""
+def mask_code(body: str) -> str:
+    """The body with fenced code and code spans blanked out, keeping every offset in place
+    (what Python-Markdown shows as written; the rest is Markdown and raw HTML)."""
+    if "`" not in body and "~~~" not in body:
+        return body  # no fence and no code span
     lines = body.split("\n")
-    in_code = _fenced_lines(lines)
+    in_code = fenced_lines(lines)
     raw_html = _raw_html_lines(lines, in_code)
     spans = _code_spans(lines, in_code)
     for i, line in enumerate(lines):
@@ -263,7 +266,7 @@ def _blank(line: str, spans: Iterable[tuple[int, int]]) -> str:
     return line
 
 
-def _fenced_lines(lines: list[str]) -> list[bool]:
+def fenced_lines(lines: list[str]) -> list[bool]:
     """Which lines belong to a closed fenced code block (fences included)."""
     in_code = [False] * len(lines)
     i = 0
@@ -342,107 +345,38 @@ def _own_spans(line: str) -> list[tuple[int, int]] | None:
     return spans if whole and covered else None
 
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*?(/?)>")
+_INVISIBLE = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style)(?=[\s>])[^<>]*>.*?(?:</\1\s*>|\Z)", re.DOTALL | re.I
+)
 
 
-def fit_headings(body: str, title: str) -> str:
-    """The body fitted under its page's title, which is the page's only top-level heading.
-
-    Write-ups often open with their own title: a first heading that repeats the note's title
-    is dropped. If the body still has top-level headings, every heading moves one level down,
-    so its sections sit under the title in the page and its table of contents.
-    """
-    lines = body.split("\n")
-    in_code = _fenced_lines(lines)
-    _setext_to_atx(lines, in_code)
-    headings = [i for i, line in enumerate(lines) if not in_code[i] and _ATX.match(line)]
-    levels = {i: len(_ATX.match(lines[i]).group(1)) for i in headings}  # type: ignore[union-attr]
-    if 1 not in levels.values():
+def without_html(body: str) -> str:
+    """The body's text with raw HTML taken out, for similarity and search: comments, scripts
+    and styles go whole, other tags leave a space; code is kept as written."""
+    if "<" not in body:
         return body
-    first = headings[0]
-    if not "".join(lines[:first]).strip() and _same_title(_heading_text(lines[first]), title):
-        lines[first] = ""
-        del levels[first]
-    if 1 in levels.values():
-        for i, level in levels.items():
-            if level < 6:
-                lines[i] = lines[i].replace("#", "##", 1)
-    return "\n".join(lines)
+    masked = mask_code(body)
+    ranges = [m.span() for m in _INVISIBLE.finditer(masked)]
+    visible = blanked(masked, ranges)
+    ranges += [m.span() for m in HTML_TAG.finditer(visible)]
+    return edited(body, [(start, end, " ") for start, end in ranges])
 
 
-_LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
-_NOT_A_PARAGRAPH = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]|    |\t| {0,3}[>|#<]")
+def blanked(text: str, ranges: list[tuple[int, int]]) -> str:
+    """The text with each range blanked to spaces (line breaks kept), offsets in place."""
+    parts, position = [], 0
+    for start, end in ranges:
+        parts += [text[position:start], re.sub(r"[^\n]", " ", text[start:end])]
+        position = end
+    return "".join([*parts, text[position:]])
 
 
-def loosen_lists(body: str) -> str:
-    """The body with a blank line before each list that follows a paragraph line directly.
-
-    People write "Things that would help:" and the list on the next line, as GitHub and most
-    editors render it; Python-Markdown needs a blank line there, or the items run on as one
-    paragraph. A line is only split from a plain paragraph: not from a list (whose items
-    may be tight), a quote, a table, a heading, HTML or indented code.
-    """
-    lines = body.split("\n")
-    in_code = _fenced_lines(lines)
-    out: list[str] = []
-    start = 0  # the first line of the block the previous line belongs to
-    for i, line in enumerate(lines):
-        if not line.strip() or in_code[i]:
-            start = i + 1
-        elif i > start and _LIST_ITEM.match(line) and not _NOT_A_PARAGRAPH.match(lines[start]):
-            out.append("")
-            start = i
-        out.append(line)
-    return "\n".join(out) if len(out) > len(lines) else body
-
-
-def _setext_to_atx(lines: list[str], in_code: list[bool]) -> None:
-    """Rewrite `Title` over `===` (or `---`) as `# Title` (or `## Title`), as Python-Markdown
-    reads them: the text line opens a block, and is not an ATX heading already."""
-    for i in range(1, len(lines)):
-        text, under = lines[i - 1], lines[i]
-        if in_code[i] or in_code[i - 1] or not text.strip() or _ATX.match(text):
-            continue
-        if (i > 1 and lines[i - 2].strip()) or not _SETEXT.match(under):
-            continue
-        lines[i - 1] = ("#" if under.strip()[0] == "=" else "##") + " " + text.strip()
-        lines[i] = ""
-
-
-def _heading_text(line: str) -> str:
-    return line.strip().lstrip("#").strip().rstrip("#").strip()
-
-
-def _same_title(heading: str, title: str) -> bool:
-    """Whether a heading repeats a title (the title may add to it, e.g. '(n=12)')."""
-    a, b = (" ".join(text.casefold().split()).rstrip(".:!") for text in (heading, title))
-    return bool(a) and (a == b or b.startswith(a) or a.startswith(b))
-
-
-_RAW_TAG = re.compile(r"<(?=[A-Za-z/!?])(?!(?:https?|mailto):)")
-
-
-def neutralize(body: str) -> str:
-    """The body with raw HTML shown as text and script links disarmed, code left as it is.
-
-    The checker already refuses unsafe markup; this is the second wall, so that no note's
-    markup runs in a reader's browser even if a check is ever bypassed.
-    """
-    masked = _mask_code(body)
-    disarm = {start for start, _ in _script_urls(masked)}
-    if not disarm and "<" not in body and "{" not in body:
-        return body
-    out = []
-    for i, char in enumerate(body):
-        if i in disarm:
-            out.append("#")  # the link becomes a harmless in-page anchor
-        if masked[i] != char:  # inside code: keep verbatim
-            out.append(char)
-        elif char == "<" and _RAW_TAG.match(body, i):
-            out.append("&lt;")
-        elif char == "{":
-            out.append("\\{")
-        else:
-            out.append(char)
-    return "".join(out)
+def edited(body: str, edits: list[tuple[int, int, str]]) -> str:
+    """The body with each (start, end, replacement) made; insertions come before a change
+    at the same place."""
+    parts, position = [], 0
+    for start, end, text in sorted(edits, key=lambda edit: edit[:2]):
+        parts += [body[position:start], text]
+        position = end
+    return "".join([*parts, body[position:]])

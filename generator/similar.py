@@ -18,6 +18,7 @@ from itertools import chain
 from operator import itemgetter
 
 from generator.model import NearDuplicate, Note, Problem
+from generator.scan import without_html
 
 SIGNATURE = 12  # a note's most distinctive terms, through which it meets other notes
 CANDIDATES = 3  # times `limit`: how many top sharers `related` ranks by similarity
@@ -54,8 +55,9 @@ def stem(word: str) -> str:
 
 
 def terms(note: Note) -> dict[str, int]:
-    """A note's term counts: stemmed words of its title (counted twice) and body, and its tags."""
-    text = f"{note.title} {note.title} {note.body}".lower().translate(_SEPARATORS)
+    """A note's term counts: stemmed words of its title (counted twice) and body (its text, not
+    its HTML tags), and its tags."""
+    text = f"{note.title} {note.title} {without_html(note.body)}".lower().translate(_SEPARATORS)
     words = Counter(text.split())
     counts: dict[str, int] = {}
     for word, count in words.items():

@@ -83,12 +83,13 @@ class BuiltSite:
         if make is None:
             return None
         page = make()
-        if page.fragments:
+        if page.fragments or page.untrusted:
             self.fragmented[page.src_uri] = page
         return page.markdown
 
     def finish_page(self, src_uri: str, html: str) -> str:
-        """A page's rendered HTML with its HTML fragments spliced in (see `pages.Page`)."""
+        """A page's rendered HTML with its HTML fragments spliced in, sanitised if it holds a
+        note's raw HTML (see `pages.Page`)."""
         page = self.fragmented.pop(src_uri, None)
         return page.splice(html) if page else html
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import scan
+from generator import notebody, scan
 from generator.cli import main
 from generator.model import Area
 from generator.notes import parse_note
@@ -116,7 +116,9 @@ def test_body_scans_never_raise(text: str) -> None:
         lines = text.split("\n")
         assert 1 <= finding.line <= len(lines)
         assert 1 <= finding.column <= len(lines[finding.line - 1])
-    assert isinstance(scan.neutralize(text), str)
+    assert isinstance(notebody.for_markdown(text), str)
+    assert isinstance(notebody.clean_html(text), str)
+    assert isinstance(scan.without_html(text), str)
 
 
 def _wiki(folder: Path) -> Path:

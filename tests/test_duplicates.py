@@ -15,7 +15,7 @@ from generator.links import backlinks, related_for, related_map
 from generator.model import Note
 from generator.project import load_project_wiki, open_project
 from generator.settings import Settings
-from generator.similar import SimilarNotes, duplicate_problems, stem
+from generator.similar import SimilarNotes, duplicate_problems, stem, terms
 from tests.conftest import FIXTURES
 
 PAIR = (
@@ -50,6 +50,16 @@ def note(note_id: str, body: str, **fields: object) -> Note:
     }
     values.update(fields)
     return Note(id=note_id, body=body, **values)  # type: ignore[arg-type]
+
+
+def test_terms_are_a_notes_text_not_its_html() -> None:
+    body = (
+        "<details><summary>Invoices</summary> <b>monthly</b> <!-- draft secret --></details>"
+        "\n\nA <br><sup>2</sup> `<kbd>` code"
+    )
+    counts = terms(note("a", body))
+    assert {"invoic", "monthly", "kbd", "code"} <= set(counts)
+    assert not {"details", "summary", "draft", "secret", "br", "sup"} & set(counts)
 
 
 @pytest.mark.parametrize(

@@ -241,12 +241,13 @@ def test_no_index_yet(tmp_path: Path) -> None:
 
 def test_a_new_schema_version_rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     open_index(tmp_path / "ix", NOTES).close()
+    old = index.INDEX_NAME
     monkeypatch.setattr(index, "INDEX_NAME", "insights_v99")
     monkeypatch.setattr(index, "STATE_FILE", "insights_v99.state.json")
     assert open_existing(tmp_path / "ix") is None
     with open_index(tmp_path / "ix", NOTES[:2]) as opened:
         assert set(opened.manifest()) == {"sso-hidden", "trial-short"}
-    assert not [p for p in (tmp_path / "ix").iterdir() if "insights_v1" in p.name]
+    assert not [p for p in (tmp_path / "ix").iterdir() if old in p.name]
 
 
 # --- Two processes ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from generator import sitesearch
 from generator.sitesearch import SiteIndex, page_text, stem, words
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, note_text
 from tests.test_build import build, tree_digest
 
 
@@ -58,6 +58,41 @@ def test_two_builds_write_a_byte_identical_search_index(small: Path) -> None:
     one = tree_digest(small / "one" / "search")
     assert {"meta.json", "terms/0.json", "pages/0.json"} <= set(one)
     assert one == tree_digest(small / "two" / "search")
+
+
+HTML_NOTE = """\
+<!-- ## Draft
+Hushhush words nobody should find.
+-->
+<b>As a user</b> I want one invoice<br>a month.
+
+<details>
+<summary>Interview <i>notes</i></summary>
+
+- Finance reconciles by hand.
+
+</details>
+"""
+
+
+@pytest.mark.slow
+def test_a_notes_html_is_shown_as_github_shows_it_and_searched_as_text(small: Path) -> None:
+    note = small / "insights" / "billing" / "2026-06-21-html.md"
+    note.write_text(note_text("One invoice a month", "2026-06-21", body=HTML_NOTE), "utf-8")
+    code, output = build(small, "--strict")
+    assert code == 0, output
+    page = (small / "site" / "billing" / "2026-06-21-html" / "index.html").read_text("utf-8")
+    assert "<b>As a user</b> I want one invoice<br>a month." in page
+    assert "<summary>Interview <i>notes</i></summary>" in page
+    assert "<li>Finance reconciles by hand.</li>" in page
+    assert "Hushhush" not in page and "&lt;" not in page.split('class="insight-body"')[1]
+    index = read_index(small / "site" / "search")
+    found = [i for i, p in index["pages"].items() if p["title"] == "One invoice a month"]
+    assert len(found) == 1
+    assert "As a user I want one invoice a month." in index["pages"][found[0]]["text"]
+    terms = {t for t, postings in index["postings"].items() if found[0] in dict(postings)}
+    assert {"user", "invoic", "interview", "note", "financ"} <= terms
+    assert {"b", "br", "details", "summary", "draft", "hushhush"} & terms == set()
 
 
 @pytest.mark.slow
