@@ -15,14 +15,19 @@ import argparse
 import functools
 import json
 import os
+import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+INSTALL_CHROMIUM = (
+    "install Chromium (on Debian: sudo apt-get install chromium), or set CHROMIUM "
+    "to the path of a Chromium or Google Chrome"
+)
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 TIMEOUT_MS = 30_000
 PAUSE_MS = 1_000  # between focusing the box and typing, in the focused measurement
@@ -43,6 +48,26 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+def find_chromium(environ: Mapping[str, str] = os.environ) -> str | None:
+    """The browser to drive: $CHROMIUM (a path or a command) if set, else the first of
+    chromium, chromium-browser and google-chrome on the PATH; None if there is none."""
+    given = environ.get("CHROMIUM", "").strip()
+    names = (given,) if given else CHROMIUM_NAMES
+    path = environ.get("PATH", os.defpath)
+    return next((found for name in names if (found := shutil.which(name, path=path))), None)
+
+
+def no_chromium(environ: Mapping[str, str] = os.environ) -> str:
+    """Why no browser was found, and how to get one."""
+    given = environ.get("CHROMIUM", "").strip()
+    looked = (
+        f"CHROMIUM={given} is not a program"
+        if given
+        else ("no chromium, chromium-browser or google-chrome on the PATH, and CHROMIUM is not set")
+    )
+    return f"{looked}; {INSTALL_CHROMIUM}"  # fmt: skip
+
+
 @contextmanager
 def serve(folder: Path) -> Iterator[str]:
     """Serve a folder over HTTP on a free port of 127.0.0.1; yields the base URL."""
@@ -56,7 +81,7 @@ def serve(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-def measure_site_search(site_dir: Path, query: str) -> dict[str, Any]:
+def measure_site_search(site_dir: Path, query: str, chromium: str | None = None) -> dict[str, Any]:
     """Search a built site once, cold; return the bytes fetched and the time to the first result.
 
     Keys: bytes_before_first_result (everything since the page was opened), search_bytes (the
@@ -67,8 +92,11 @@ def measure_site_search(site_dir: Path, query: str) -> dict[str, Any]:
     """
     from playwright.sync_api import sync_playwright
 
+    chromium = chromium or find_chromium()
+    if chromium is None:
+        raise RuntimeError(no_chromium())
     with serve(site_dir) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        browser = p.chromium.launch(executable_path=chromium, args=FLAGS, headless=True)
         try:
             figures = _measure(browser.new_context().new_page(), url, query, focus_first=False)
             focused = _measure(browser.new_context().new_page(), url, query, focus_first=True)

@@ -1,21 +1,21 @@
-"""Helpers for browser tests: serve a built site on 127.0.0.1 and drive Debian's Chromium."""
+"""Helpers for browser tests: serve a built site on 127.0.0.1 and drive the machine's Chromium
+($CHROMIUM, else chromium, chromium-browser or google-chrome on the PATH)."""
 
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from benchmarks.sitesearch import serve  # one static server for tests and benchmarks
+# One static server, and one way to find the browser, for tests and benchmarks.
+from benchmarks.sitesearch import find_chromium, no_chromium, serve
 
 __all__ = ["chromium", "require_chromium", "screenshot", "serve", "tab"]
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -30,14 +30,15 @@ FLAGS = [
 ]
 
 
-def require_chromium() -> None:
-    """Skip without Chromium on a developer machine; in CI (CI=true) a missing one fails."""
-    if shutil.which(CHROMIUM) or Path(CHROMIUM).is_file():
-        return
-    message = f"Chromium not found at {CHROMIUM}; install Debian's chromium package"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+def require_chromium(environ: Mapping[str, str] = os.environ) -> str:
+    """The browser to drive. Without one, a developer's run skips and CI's (CI=true) fails,
+    each saying how to install one."""
+    found = find_chromium(environ)
+    if found is not None:
+        return found
+    if environ.get("CI") == "true":
+        pytest.fail(no_chromium(environ), pytrace=False)
+    pytest.skip(no_chromium(environ))
 
 
 @contextmanager
@@ -45,9 +46,9 @@ def chromium() -> Iterator[Any]:
     """A headless Chromium driven by Playwright (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
 
-    require_chromium()
+    executable = require_chromium()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        browser = p.chromium.launch(executable_path=executable, args=FLAGS, headless=True)
         try:
             yield browser
         finally:

@@ -65,8 +65,7 @@ def is_open(tab: Any) -> bool:
 
 
 def test_a_search_fetches_a_few_small_chunks_and_never_materials_whole_index(site: Path) -> None:
-    require_chromium()
-    figures = measure_site_search(site, "zephyrine")
+    figures = measure_site_search(site, "zephyrine", require_chromium())
     assert figures["first_result"] == SSO
     assert figures["fetched_search_index"] is False
     assert not any(url.startswith("search/") for url, _ in figures["page_requests"]), "not lazy"
