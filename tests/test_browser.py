@@ -115,3 +115,19 @@ def test_browse_filters_by_area_and_tag_and_keeps_them_in_the_url(page: Any, sit
     assert items.all_inner_texts() == expected
     screenshot(page, "browse-desktop")
     assert page.errors == []
+
+
+def test_a_hostile_notes_page_runs_no_script(page: Any) -> None:
+    import markdown
+
+    from tests.test_notebody import HOSTILE, body_html
+
+    page.set_content(f"<!doctype html><body>{markdown.markdown(HOSTILE)}</body>")
+    page.wait_for_timeout(300)
+    assert any(e.startswith("dialog:") for e in page.errors), "the unsanitised page should alert"
+    page.errors.clear()
+    page.set_content(f"<!doctype html><body>{body_html(HOSTILE)}</body>")
+    page.wait_for_timeout(300)
+    assert [e for e in page.errors if not e.startswith("Failed to load resource")] == []
+    hrefs = page.eval_on_selector_all("[href], [src]", "es => es.map(e => e.href || e.src)")
+    assert all(h.startswith(("http:", "https:", "about:blank#")) for h in hrefs), hrefs
