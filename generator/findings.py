@@ -23,7 +23,8 @@ from operator import mul
 
 from generator.model import Finding, Note, Quote
 from generator.quotes import blockquotes, shorten
-from generator.words import content_stems, content_words
+from generator.scan import without_html
+from generator.words import LISTENING, content_stems, content_words
 
 TITLE_WEIGHT = 1.3  # a title's unit vector against the body's 1.0
 TAG_WEIGHT = 0.35  # tags: extra evidence, never enough alone
@@ -37,7 +38,7 @@ QUOTE_CHARS = 240
 FULL = 6  # shared terms at which a pair gets its full cosine; fewer scale it down
 SHARED = 2  # distinct terms two notes must share to be similar at all: one word is a coincidence
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\]\([^)]*\)|<[^>]*>")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\]\([^)]*\)")
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
 # Headings and bold lead-ins are a team's template ("## What we found", "**Next steps.**"),
 # shared by unrelated notes; the title already says what a note is about.
@@ -58,19 +59,16 @@ def words(note: Note) -> Words:
     A customer's name is left out because a finding is what was heard, not from whom: two
     notes about one customer's different problems are not one finding.
     """
-    body = prose(note.body)
-    names = set(content_stems(" ".join(note.customers)))
-    if not names:
-        return Words(tuple(content_stems(note.title)), tuple(content_stems(body)))
+    skip = LISTENING | set(content_stems(" ".join(note.customers)))
     return Words(
-        tuple(s for s in content_stems(note.title) if s not in names),
-        tuple(s for s in content_stems(body) if s not in names),
+        tuple(s for s in content_stems(note.title) if s not in skip),
+        tuple(s for s in content_stems(prose(note.body)) if s not in skip),
     )
 
 
 def prose(body: str) -> str:
-    """A body without links, code, headings and bold lead-ins."""
-    return _LABELS.sub(" ", _CODE.sub(" ", _URL.sub(" ", body)))
+    """A body without HTML, links, code, headings and bold lead-ins."""
+    return _LABELS.sub(" ", _CODE.sub(" ", _URL.sub(" ", without_html(body))))
 
 
 class Model:

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import heapq
 import math
-import string
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import chain
 from operator import itemgetter
 
 from generator.model import NearDuplicate, Note, Problem
 from generator.scan import without_html
+from generator.words import content_stems
 
 SIGNATURE = 12  # a note's most distinctive terms, through which it meets other notes
 CANDIDATES = 3  # times `limit`: how many top sharers `related` ranks by similarity
@@ -26,44 +26,13 @@ HEAD = 40  # terms of each vector that rank related notes
 MIN_RELATED = 0.05  # less similar notes are not worth a reader's click
 MIN_SHARED = 3  # signature terms two notes must share before their full vectors are compared
 COMMON = 0.05  # terms in more than this share of notes are too common to find candidates by
-# Punctuation (ASCII and common typographic marks) splits words; translate() is fast.
-_SEPARATORS = str.maketrans(dict.fromkeys(string.punctuation + "“”‘’—–…«»·•", " "))
-_STOPWORD_TEXT = """
-a about after all also an and any are as at be because been before being but by can could did
-do does for from had has have he her his how i if in into is it its just me more most my no not
-of on or our out she so some than that the their them then there these they this those to too
-up us was we were what when where which while who will with would you your
-"""
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """A light English stem ('invoices', 'invoiced' -> 'invoic'); '' for stopwords and numbers."""
-    if len(word) < 2 or word in STOPWORDS or word.isdigit():
-        return ""
-    if len(word) > 4:
-        if word.endswith("ies"):
-            word = word[:-3] + "y"
-        elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-            word = word[:-1]
-    if len(word) > 6 and word.endswith("ing"):
-        word = word[:-3]
-    elif len(word) > 5 and word.endswith("ed"):
-        word = word[:-2]
-    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 def terms(note: Note) -> dict[str, int]:
-    """A note's term counts: stemmed words of its title (counted twice) and body (its text, not
+    """A note's term counts: content stems of its title (counted twice) and body (its text, not
     its HTML tags), and its tags."""
-    text = f"{note.title} {note.title} {without_html(note.body)}".lower().translate(_SEPARATORS)
-    words = Counter(text.split())
-    counts: dict[str, int] = {}
-    for word, count in words.items():
-        term = stem(word)
-        if term:
-            counts[term] = counts.get(term, 0) + count
+    stems = content_stems(f"{note.title} {note.title} {without_html(note.body)}")
+    counts: dict[str, int] = dict(Counter(stems))
     for tag in note.tags:
         counts["#" + tag] = 2
     return counts

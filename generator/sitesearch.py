@@ -21,7 +21,7 @@ files or so at 10,000 notes, not one per page, which a disk file system creates 
 page's id is its place among all pages sorted by path, and every list is sorted, so the
 index depends on the pages alone: not on how many processes built them, nor in which order.
 
-Words are found, folded and stemmed the same way here and in search.js (`words`, `stem`);
+Words are found, folded and stemmed by generator/words.py, as search.js does too;
 tests/test_sitesearch_browser.py checks the two agree.
 """
 
@@ -32,12 +32,12 @@ import json
 import os
 import re
 import shutil
-import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+
+from generator.words import term_counts
 
 OUTPUT_DIR = "search"
 FORMAT = 1  # meta.json's "format": search.js refuses an index it cannot read
@@ -79,12 +79,6 @@ _SAME_TAG: dict[str, re.Pattern[str]] = {}
 _BLOCK = "\x00"  # where a block element starts or ends
 _CLASS = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"[^\W_]+")
-# Scripts written without spaces between words: each character is a word of its own.
-_UNSPACED_SPLIT = re.compile(
-    "([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])"
-)
-_TERMS: dict[str, tuple[str, ...]] = {}  # a word as found: its terms
 T = TypeVar("T")
 
 
@@ -100,77 +94,6 @@ class PageText:
     text: str  # the article's text, tags and skipped elements left out
     counts: dict[str, int]  # stemmed term: how often it occurs, in the text
     headings: dict[str, int]  # stemmed term: TITLE if in the first h1, else HEADING if in one
-
-
-def fold(word: str) -> str:
-    """A word as words are compared: no accents (see search.js's fold, which must agree)."""
-    if word.isascii():
-        return word
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-
-
-def words(text: str) -> list[str]:
-    """The words of a text, as search.js's words finds them: NFKC, lower case, letters and
-    digits, accents off, and each character of a script written without spaces on its own."""
-    return [part for word in _raw_words(text) for part in _split(word)]
-
-
-def _raw_words(text: str) -> list[str]:
-    """Runs of letters and digits, lower case, before `_split`."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return _WORD.findall(text.lower())
-
-
-def _split(word: str) -> list[str]:
-    """A run of letters and digits as words: accents off, unspaced scripts a character each."""
-    if word.isascii():
-        return [word]
-    return [part for part in _UNSPACED_SPLIT.split(fold(word)) if part]
-
-
-def stem(word: str) -> str:
-    """A light English stem: plurals, -ed, -ing and a final e come off (as in search.js).
-
-    "invoices", "invoiced", "invoicing" and "invoice" all give "invoic"; a word with
-    anything but the letters a-z, or of three letters or fewer, is its own stem.
-    """
-    if len(word) <= 3 or not word.isascii() or not word.isalpha():
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        base = word[: -len(suffix)]
-        if word.endswith(suffix) and len(base) >= 3 and any(v in base for v in "aeiouy"):
-            word = base
-            if word[-1] == word[-2] and word[-1] not in "aeiouylsz":
-                word = word[:-1]  # shipping: ship
-            break
-    if len(word) >= 5 and word.endswith("e"):
-        word = word[:-1]
-    return word
-
-
-def term_counts(text: str) -> dict[str, int]:
-    """How often each stemmed word occurs in a text."""
-    counts: dict[str, int] = {}
-    memo = _TERMS
-    for word, count in Counter(_raw_words(text)).items():
-        found = memo.get(word)
-        if found is None:
-            found = memo[word] = tuple(stem(part) for part in _split(word))
-        if len(found) == 1:
-            term = found[0]
-            counts[term] = counts.get(term, 0) + count
-        else:
-            for term in found:
-                counts[term] = counts.get(term, 0) + count
-    return counts
 
 
 def page_text(html: str) -> PageText | None:

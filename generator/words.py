@@ -1,17 +1,31 @@
-"""The content words of a note, for telling what it is about: Snowball stems, no filler.
+"""Words: how the wiki splits text into words and stems them, for every use it has of them.
 
-The one home of snowballstemmer. Stopwords are English function words and the most common
-verbs, adverbs and adjectives, plus the words of the act of listening itself ("call",
-"customer", "said", "feedback"): every note has them, whatever it reports, and a small wiki
-has too few notes for their frequency alone to show that they say nothing.
+Site search (and its twin in generator/site/assets/search.js, which must agree: a browser test
+checks it), related notes, near-duplicates and findings all read text through this module, so a
+word found by one is found the same way by all.
+
+- `words`: NFKC, lower case, runs of letters and digits, accents off, and each character of a
+  script written without spaces (Chinese, Japanese, Korean) a word of its own.
+- `stem`: a light English stem: plurals, -ed, -ing and a final e come off, so "invoices",
+  "invoiced", "invoicing" and "invoice" all give "invoic".
+- `content_stem`: the stem of a word that says what a text is about; '' for stopwords (English
+  function words and the most common verbs, adverbs and adjectives), numbers and single
+  letters. `LISTENING` holds the stems of the act of listening itself ("call", "customer",
+  "said"), which every note has whatever it reports.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from functools import lru_cache
 
-import snowballstemmer
+_WORD = re.compile(r"[^\W_]+")
+# Scripts written without spaces between words: each character is a word of its own.
+_UNSPACED_SPLIT = re.compile(
+    "([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])"
+)
 
 _STOPWORD_TEXT = """
 a about above across after again against all almost along already also although always am
@@ -43,33 +57,94 @@ ticket tickets team teams would also lot lots today yesterday week weeks month m
 years time times day days first second third two three four five again told thanks thank
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-_WORD = re.compile(r"[^\W_]+")
-_STEMMER = snowballstemmer.stemmer("english")
+
+
+def fold(word: str) -> str:
+    """A word as words are compared: no accents (see search.js's fold, which must agree)."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, as search.js's words finds them: NFKC, lower case, letters and
+    digits, accents off, and each character of a script written without spaces on its own."""
+    return [part for word in raw_words(text) for part in split(word)]
+
+
+def raw_words(text: str) -> list[str]:
+    """Runs of letters and digits, lower case, before `split`."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return _WORD.findall(text.lower())
+
+
+def split(word: str) -> list[str]:
+    """A run of letters and digits as words: accents off, unspaced scripts a character each."""
+    if word.isascii():
+        return [word]
+    return [part for part in _UNSPACED_SPLIT.split(fold(word)) if part]
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The Snowball stem of a lower-case word; '' for stopwords, numbers and single letters."""
-    if len(word) < 2 or word in STOPWORDS or word.isdigit():
-        return ""
-    return _STEMMER.stemWord(word)
+    """A light English stem: plurals, -ed, -ing and a final e come off (as in search.js).
 
-
-LISTENING = frozenset(stem(w) for w in _LISTENING_TEXT.split()) - {""}
+    "invoices", "invoiced", "invoicing" and "invoice" all give "invoic"; a word with
+    anything but the letters a-z, or of three letters or fewer, is its own stem.
+    """
+    if len(word) <= 3 or not word.isascii() or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        base = word[: -len(suffix)]
+        if word.endswith(suffix) and len(base) >= 3 and any(v in base for v in "aeiouy"):
+            word = base
+            if word[-1] == word[-2] and word[-1] not in "aeiouylsz":
+                word = word[:-1]  # shipping: ship
+            break
+    if len(word) >= 5 and word.endswith("e"):
+        word = word[:-1]
+    return word
 
 
 @lru_cache(maxsize=200_000)
-def _content_stem(word: str) -> str:
-    found = stem(word)
-    return "" if found in LISTENING else found
+def _terms(word: str) -> tuple[str, ...]:
+    return tuple(stem(part) for part in split(word))
+
+
+def term_counts(text: str) -> dict[str, int]:
+    """How often each stemmed word occurs in a text."""
+    counts: dict[str, int] = {}
+    for word, count in Counter(raw_words(text)).items():
+        for term in _terms(word):
+            counts[term] = counts.get(term, 0) + count
+    return counts
+
+
+@lru_cache(maxsize=200_000)
+def content_stem(word: str) -> str:
+    """The stem of a word that says what a text is about: '' for stopwords, numbers and
+    single letters."""
+    if len(word) < 2 or word in STOPWORDS or word.isdigit():
+        return ""
+    return stem(word)
+
+
+LISTENING = frozenset(content_stem(w) for w in _LISTENING_TEXT.split()) - {""}
 
 
 def content_stems(text: str) -> list[str]:
-    """The stem of each word that says what a text is about, in order."""
-    return [s for s in map(_content_stem, _WORD.findall(text.lower())) if s]
+    """The stem of each word of a text that says what it is about, in order."""
+    return [s for s in map(content_stem, words(text)) if s]
 
 
 def content_words(text: str) -> list[tuple[str, str]]:
-    """(stem, word) of each word that says what a text is about, in order, lower-cased."""
-    pairs = ((_content_stem(w), w) for w in _WORD.findall(text.lower()))
-    return [(s, w) for s, w in pairs if s]
+    """(stem, word) of each word of a text that says what it is about, in order."""
+    return [(s, w) for w in words(text) if (s := content_stem(w))]

@@ -13,7 +13,6 @@ HOMES = {
     "click": {"cli"},
     "markdown": {"reuse"},
     "nh3": {"notebody"},
-    "snowballstemmer": {"words"},
     "mkdocs": {"plugin", "workers", "reuse"},  # the MkDocs adapter
 }
 

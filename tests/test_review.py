@@ -160,7 +160,7 @@ def test_github_annotations_line_by_line(repo: GitRepo, run: Run) -> None:
         "new ones go in insights/areas.yml",
         "::warning file=insights/checkout/2026-06-12-stacking-two-coupons.md,line=2,col=8,"
         "title=near-duplicate::reads like insights/checkout/2026-05-20-coupon-stacking.md "
-        "(Buyers expect to stack two coupons), similarity 0.81; merge them, or link them with "
+        "(Buyers expect to stack two coupons), similarity 0.97; merge them, or link them with "
         "'related:'",
         "::notice title=Insight review::contoso is now in 5 insights in the last 90 days "
         "(over the limit of 4)",

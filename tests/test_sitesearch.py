@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator import sitesearch
-from generator.sitesearch import SiteIndex, page_text, stem, words
+from generator.sitesearch import SiteIndex, page_text
+from generator.words import stem, words
 from tests.conftest import FIXTURES, note_text
 from tests.test_build import build, tree_digest
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from benchmarks.sitesearch import measure_site_search
 from generator.cli import main
-from generator.sitesearch import stem, words
+from generator.words import stem, words
 from tests.browser import SCREENSHOTS, require_chromium, serve
 from tests.conftest import FIXTURES
 

@@ -69,7 +69,7 @@
     input()?.blur();
   }
 
-  // --- Words: as generator/sitesearch.py finds them (words, fold, stem) -------------------
+  // --- Words: as generator/words.py finds them (words, fold, stem) -----------------------
 
   const WORD = /[\p{L}\p{N}]+/gu;
   const UNSPACED = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])/u;
