@@ -56,20 +56,12 @@ def load_wiki(
     areas: tuple[Area, ...],
     as_of: dt.date,
     files: list[NoteFile] | None = None,
-    cache: ReadCache | None = None,
 ) -> Wiki:
-    """Parse and validate every note, then check what only the whole wiki can tell.
-
-    A long-lived caller (the search server) passes a ReadCache, and only the notes that
-    changed since its last load are read again.
-    """
+    """Parse and validate every note, then check what only the whole wiki can tell."""
     files = find_note_files(root, settings) if files is None else files
     ids = {f.id for f in files}
     parse = partial(parse_file, settings=settings, areas=areas, as_of=as_of, ids=ids)
-    if cache is None:
-        parsed = _parse_files(files, parse)
-    else:
-        parsed = cache.parse(files, (settings, areas, as_of, frozenset(ids)), parse)
+    parsed = _parse_files(files, parse)
     notes: list[Note] = []
     problems: list[Problem] = []
     for item, result in zip(files, parsed, strict=True):
@@ -106,54 +98,6 @@ def _parse_files(files: list[NoteFile], parse: Callable[[NoteFile], Parsed]) -> 
         return first + second.get()
 
 
-class ReadCache:
-    """The notes a long-lived process parsed, kept so that its next load parses only what
-    changed: a file whose size, modification time and inode are unchanged is not read again,
-    as long as everything else a note's checks depend on (settings, areas, as-of day and the
-    ids of all notes) is unchanged too. Link checks, which look at other files, always run.
-    """
-
-    def __init__(self) -> None:
-        self._context: object = None
-        self._parsed: dict[str, tuple[tuple[int, int, int], Parsed]] = {}
-
-    def parse(
-        self,
-        files: list[NoteFile],
-        context: object,
-        parse: Callable[[NoteFile], Parsed],
-    ) -> list[Parsed]:
-        """`parse` of each file, in file order, from the cache where the file is unchanged."""
-        if context != self._context:
-            self._context, self._parsed = context, {}
-        stamps = [_stamp(item) for item in files]  # before reading: a later change shows
-        missing = [
-            item
-            for item, stamp in zip(files, stamps, strict=True)
-            if stamp is None or self._parsed.get(item.path, (None,))[0] != stamp
-        ]
-        paths = [item.path for item in missing]
-        fresh = dict(zip(paths, _parse_files(missing, parse), strict=True))
-        results, kept = [], {}
-        for item, stamp in zip(files, stamps, strict=True):
-            parsed = fresh[item.path] if item.path in fresh else self._parsed[item.path][1]
-            if stamp is not None:
-                kept[item.path] = (stamp, parsed)
-            results.append(parsed)
-        self._parsed = kept
-        return results
-
-
-def _stamp(item: NoteFile) -> tuple[int, int, int] | None:
-    if item.problem is not None:
-        return None
-    try:
-        st = item.absolute.stat()
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
 def parse_file(
     item: NoteFile,
     settings: Settings,
@@ -171,8 +115,7 @@ def parse_file(
 
 
 def _with_links(item: NoteFile, parsed: Parsed, notes_dir: str) -> Parsed:
-    """A parsed note with the warnings about its links added (a new list: `parsed` may be
-    ReadCache's)."""
+    """A parsed note with the warnings about its links added (in a new list)."""
     note, problems = parsed
     return note, problems + (_check_links(note, item, notes_dir) if note is not None else [])
 

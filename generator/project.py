@@ -13,7 +13,7 @@ from generator.model import Problem, Wiki
 from generator.settings import Settings, SettingsError, find_config, read_settings
 
 if TYPE_CHECKING:
-    from generator.notes import NoteFile, ReadCache
+    from generator.notes import NoteFile
 
 
 class _HasPath(Protocol):
@@ -57,10 +57,8 @@ def load_project_wiki(
     project: Project,
     as_of: dt.date,
     files: list[NoteFile] | None = None,
-    cache: ReadCache | None = None,
 ) -> Wiki:
-    """Load the registry and every note (those unchanged since `cache` last saw them from it);
-    a broken registry raises RegistryError."""
+    """Load the registry and every note; a broken registry raises RegistryError."""
     from generator.areas import load_areas  # here: `insights search` rarely needs them
     from generator.notes import find_note_files, load_wiki
 
@@ -69,7 +67,7 @@ def load_project_wiki(
         raise RegistryError(problems)
     if files is None:
         files = find_note_files(project.root, project.settings)
-    return load_wiki(project.root, project.settings, areas, as_of, files, cache)
+    return load_wiki(project.root, project.settings, areas, as_of, files)
 
 
 def relative_paths(project: Project, paths: Sequence[Path]) -> set[str]:

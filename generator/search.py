@@ -16,15 +16,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator.index import InsightIndex, open_existing, open_index
 from generator.model import Note, SearchFilters, SearchResult, Wiki
 from generator.project import Project, load_project_wiki
 from generator.settings import SettingsError
-
-if TYPE_CHECKING:
-    from generator.notes import ReadCache
 
 _DAYS = re.compile(r"^(\d{1,5})d$")
 
@@ -108,12 +104,9 @@ class TrackedIndex(SettingsError):
 
 
 def current_index(
-    project: Project, as_of: dt.date, timeout: float = 30.0, cache: ReadCache | None = None
+    project: Project, as_of: dt.date, timeout: float = 30.0
 ) -> tuple[InsightIndex, int]:
-    """The project's index, updated if any input changed; and the number of notes with errors.
-
-    `cache` keeps the notes parsed by a long-lived caller, so a change re-reads changed notes only.
-    """
+    """The project's index, updated if any input changed; and the number of notes with errors."""
     folder = index_dir(project)
     _refuse_tracked(project, folder)
     inputs = fingerprint(project, as_of)
@@ -122,7 +115,7 @@ def current_index(
         if existing.stamp.get("inputs") == inputs:
             return existing, int(existing.stamp.get("unindexed", 0))
         existing.close()
-    wiki = load_project_wiki(project, as_of, cache=cache)
+    wiki = load_project_wiki(project, as_of)
     notes = indexable(wiki)
     unindexed = len({p.path for p in wiki.errors})
     stamp = {"inputs": inputs, "unindexed": unindexed}
