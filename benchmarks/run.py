@@ -102,10 +102,10 @@ def _epoch() -> int:
 
 def core_pipeline(wiki: Path, work: Path) -> list[Figure]:
     """Load (parse and validate), index from scratch, re-index one edited note, summarise."""
-    from generator.index import open_index
-    from generator.project import load_project_wiki, open_project
-    from generator.search import indexable
-    from generator.summary import summarize
+    from generator.notes.project import load_project_wiki, open_project
+    from generator.search.index import open_index
+    from generator.search.query import indexable
+    from generator.signals.summary import summarize
 
     project = open_project(wiki / "mkdocs.yml")
     loaded, load_s = timed(lambda: load_project_wiki(project, synth.AS_OF))
@@ -138,8 +138,8 @@ def core_pipeline(wiki: Path, work: Path) -> list[Figure]:
 
 def _findings(notes: Sequence[Any], areas: Sequence[Any], settings: Any) -> None:
     """The findings alone, as summaries make them: the company's, then each area's."""
-    from generator.findings import Finder
-    from generator.summary import Windows
+    from generator.signals.findings import Finder
+    from generator.signals.summary import Windows
 
     span = Windows(synth.AS_OF, settings.window_days)
     finder = Finder(span.current(notes), span.previous(notes), settings.finding_similarity)

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from generator import pages
-from generator.browse import browse_json, note_url
+from generator.config import Settings, read_settings
 from generator.model import Wiki
-from generator.settings import Settings, read_settings
-from generator.site import compile_site
+from generator.site import pages
+from generator.site.browse import browse_json, note_url
+from generator.site.compile import compile_site
 from tests.conftest import FIXTURES
 
-ASSETS = Path(__file__).parent.parent / "generator" / "assets"
+ASSETS = Path(__file__).parent.parent / "generator" / "site" / "assets"
 SEARCH = FIXTURES / "search"
 
 
@@ -84,7 +84,11 @@ def test_urls_are_relative_to_the_json(
 
 def test_the_page_has_the_container_and_a_fallback() -> None:
     built = compile_site(SEARCH, read_settings(SEARCH / "mkdocs.yml"), None)
-    page = next(p for p in pages.build_pages(built.context) if p.src_uri == "browse/index.md")
+    page = next(
+        p
+        for p in (make() for make in pages.page_plan(built.context).values())
+        if p.src_uri == "browse/index.md"
+    )
     assert (
         '<div id="insight-browser" class="insight-browser" data-src="insights.json"'
         in page.markdown

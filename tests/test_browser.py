@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.commands import main
 from tests.browser import screenshot, serve
 from tests.conftest import FIXTURES
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.fields import REQUIRED
+from generator.config import Settings
 from generator.model import Area, Problem
-from generator.notes import (
+from generator.notes.fields import REQUIRED
+from generator.notes.load import (
     NoteFile,
     check_ids,
     check_related,
@@ -21,7 +22,6 @@ from generator.notes import (
     parse_note,
     readable_fields,
 )
-from generator.settings import Settings
 from tests.conftest import WikiFactory
 
 AS_OF = dt.date(2026, 6, 30)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.cli import main
+from generator.cli.commands import main
 from tests.conftest import AREAS_YML, MKDOCS_YML, WikiFactory, note_text
 
 # Beside the notes in fixtures/check, two files too broken to keep in git as text.

@@ -12,11 +12,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import notebody, scan
-from generator.cli import main
+from generator.cli.commands import main
+from generator.config import Settings
 from generator.model import Area
-from generator.notes import parse_note
-from generator.settings import Settings
+from generator.notes import body as notebody
+from generator.notes import scan
+from generator.notes.load import parse_note
 from generator.yamlfile import dump
 from tests.conftest import AREAS_YML, MKDOCS_YML
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from generator.review import MARKER
+from generator.site.review_report import MARKER
 from generator.yamlfile import load_config_file
 
 REPO = Path(__file__).parent.parent

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 import pytest
 
-from generator.cli import main
-from generator.plugin import InsightsConfig
-from generator.settings import Settings, SettingsError, option_docs, settings_from_mapping
+from generator.cli.commands import main
+from generator.config import Settings, SettingsError, option_docs, settings_from_mapping
+from generator.plugin.plugin import InsightsConfig
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.links import backlinks, related_for, related_map
+from generator.cli.commands import main
+from generator.config import Settings
 from generator.model import Note
-from generator.project import load_project_wiki, open_project
-from generator.settings import Settings
-from generator.similar import SimilarNotes, duplicate_problems, terms
+from generator.notes.project import load_project_wiki, open_project
+from generator.signals.links import backlinks, related_for, related_map
+from generator.signals.similar import SimilarNotes, duplicate_problems, terms
 from generator.words import content_stem
 from tests.conftest import FIXTURES
 

@@ -12,12 +12,14 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
-from generator import render
-from generator.findings import Finder, key_terms, rank, words
+from generator.config import Settings
 from generator.model import Area, Finding, Note
-from generator.quotes import blockquotes
-from generator.settings import Settings
-from generator.summary import Windows, summarize, summary_to_json
+from generator.signals.finding_text import key_terms, words
+from generator.signals.findings import Finder, rank
+from generator.signals.quotes import blockquotes
+from generator.signals.summary import Windows, summarize
+from generator.signals.summary_json import summary_to_json
+from generator.site import render
 from tests import findings_corpus
 
 AS_OF = dt.date(2026, 11, 30)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.gitrepo import Change, parse_name_status
-from generator.history import git_history
 from generator.model import GitInfo
+from generator.notes.gitrepo import Change, parse_name_status
+from generator.notes.history import git_history
 from tests.conftest import note_text
 from tests.gitrepos import GitRepo, isolate_git
 
@@ -192,6 +192,6 @@ def test_history_reads_git_once_however_many_notes(
         calls.append(command)
         return real_run(command, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr("generator.gitrepo.subprocess.run", counting_run)
+    monkeypatch.setattr("generator.notes.gitrepo.subprocess.run", counting_run)
     assert len(git_history(repo.root, "insights")) == 40
     assert [c[c.index("-C") + 2] for c in calls] == ["rev-parse", "log"]

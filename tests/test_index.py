@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import index
-from generator.index import IndexBusy, InsightIndex, QueryError, open_existing, open_index
 from generator.model import Note, SearchFilters
+from generator.search import index
+from generator.search.index import IndexBusy, open_existing, open_index
+from generator.search.searcher import InsightIndex, QueryError
 
 ROOT = Path(__file__).parent.parent
 
@@ -164,13 +165,6 @@ def test_colons_inside_quotes_are_text(ix: InsightIndex) -> None:
     assert ix.search('"note: sso"').hits == ()
 
 
-def test_related_notes_never_include_the_note_itself(ix: InsightIndex) -> None:
-    related = ix.related("seat-true-up", limit=3)
-    assert related[0] == "cost-centres"  # shares the tag and the words 'Contoso' and 'invoice'
-    assert "seat-true-up" not in related
-    assert ix.related("no-such-note") == []
-
-
 # --- Incremental updates ------------------------------------------------------------------
 
 QUERIES = ("invoices", "sso", "*", "contoso", "tag:invoices", "timezone OR trial", "area:billing")
@@ -258,7 +252,7 @@ CHILD = textwrap.dedent(
     from pathlib import Path
     sys.path.insert(0, {root!r})
     import whoosh.index
-    from generator import index
+    from generator.search import index
     from tests.test_index import many_notes
     folder, count = Path(sys.argv[1]), int(sys.argv[2])
     pause, stage = float(sys.argv[3]), sys.argv[4]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import index
-from generator.project import load_project_wiki, open_project
+from generator.notes.project import load_project_wiki, open_project
+from generator.search import index
 from tests.conftest import FIXTURES
 
 QUERIES = ["sso", "invoice OR invoices", "area:billing", "export NOT pdf", '"audit log"', "*"]

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from generator import cli
-from generator.cli import main
-from generator.scaffold import GENERIC_OUTLINE, OUTLINES, outline
-from generator.settings import DEFAULT_SOURCES, epoch_of
+from generator.cli import authoring as cli
+from generator.cli.commands import main
+from generator.config import DEFAULT_SOURCES, epoch_of
+from generator.notes.scaffold import GENERIC_OUTLINE, OUTLINES, outline
 from tests.conftest import MKDOCS_YML
 from tests.gitrepos import GitRepo, isolate_git
 

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import pages
+from generator.config import Settings
 from generator.model import Area, Note, Wiki
-from generator.notebody import (
+from generator.notes.body import (
     ATTRIBUTES,
     TAGS,
     URL_SCHEMES,
@@ -26,8 +26,8 @@ from generator.notebody import (
     loosen_lists,
     may_hold_html,
 )
-from generator.scan import without_html
-from generator.settings import Settings
+from generator.notes.scan import without_html
+from generator.site import pages
 from tests.test_scan import EXTENSIONS, PIECES, PROPERTY, html_dangers
 
 # Python-Markdown as the sample wiki configures it in MkDocs.

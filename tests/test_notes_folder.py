@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.commands import main
 from tests.conftest import FIXTURES, WikiFactory, note_text
 
 

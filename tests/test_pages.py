@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import pages
-from generator.render import md_escape
-from generator.settings import Settings, read_settings
-from generator.site import compile_site
+from generator.config import Settings, read_settings
+from generator.site import pages
+from generator.site.compile import compile_site
+from generator.site.render import md_escape
 
 SMALL = Path(__file__).parent / "fixtures" / "small"
 
@@ -20,7 +20,10 @@ SMALL = Path(__file__).parent / "fixtures" / "small"
 def small_pages() -> dict[str, str]:
     built = compile_site(SMALL, read_settings(SMALL / "mkdocs.yml"), None, site_name="Small Wiki")
     assert not built.wiki.problems
-    return {p.src_uri: p.splice(p.markdown) for p in pages.build_pages(built.context)}
+    return {
+        p.src_uri: p.splice(p.markdown)
+        for p in (make() for make in pages.page_plan(built.context).values())
+    }
 
 
 def test_generated_pages_match_goldens(small_pages: dict[str, str], golden) -> None:

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from generator.areas import parse_areas
+from generator.config import Settings
 from generator.model import Area
-from generator.notes import parse_note
-from generator.settings import Settings
+from generator.notes.areas import parse_areas
+from generator.notes.load import parse_note
 
 AS_OF = dt.date(2026, 6, 30)
 AREAS = (Area("billing", "Billing"), Area("legacy", "Legacy", status="retired"))

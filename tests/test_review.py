@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.cli import main
-from generator.review import MARKER, escape_data, escape_property, is_note_path
+from generator.cli.commands import main
+from generator.signals.review import is_note_path
+from generator.site.review_report import MARKER, escape_data, escape_property
 from tests.conftest import MKDOCS_YML, note_text
 from tests.gitrepos import GitRepo, isolate_git
 
@@ -368,7 +369,7 @@ def test_review_runs_a_fixed_number_of_git_processes(
         calls.append(command[command.index("-C") + 2])
         return real_run(command, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr("generator.gitrepo.subprocess.run", counting_run)
+    monkeypatch.setattr("generator.notes.gitrepo.subprocess.run", counting_run)
     result = run("--base", "base", "--head", "main", "--format", "json")
     assert json.loads(result.output)["counts"]["added"] == 30
     assert calls == ["rev-parse", "rev-parse", "rev-parse", "ls-tree", "cat-file", "ls-tree",

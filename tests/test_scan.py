@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.scan import local_links, personal_data, unsafe_markup
+from generator.notes.scan import local_links, personal_data, unsafe_markup
 
 # MkDocs always adds toc, tables and fenced_code; the sample wiki adds the rest.
 EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition"]

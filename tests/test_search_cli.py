@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from generator import search
-from generator.cli import main
+from generator.cli.commands import main
+from generator.search import query as search
 from tests.conftest import FIXTURES, note_text
 
 

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.areas import load_areas, parse_areas
-from generator.model import Area
-from generator.settings import (
+from generator.config import (
     Settings,
     SettingsError,
     epoch_of,
@@ -21,6 +19,8 @@ from generator.settings import (
     resolve_as_of,
     settings_from_mapping,
 )
+from generator.model import Area
+from generator.notes.areas import load_areas, parse_areas
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import sitesearch
-from generator.sitesearch import SiteIndex, page_text
+from generator.site import sitesearch
+from generator.site.sitesearch import SiteIndex, page_text
 from generator.words import stem, words
 from tests.conftest import FIXTURES, note_text
 from tests.test_build import build, tree_digest

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from benchmarks.sitesearch import measure_site_search
-from generator.cli import main
+from generator.cli.commands import main
 from generator.words import stem, words
 from tests.browser import SCREENSHOTS, require_chromium, serve
 from tests.conftest import FIXTURES

@@ -13,18 +13,14 @@ import markdown
 import pytest
 from markupsafe import Markup
 
-from generator import render
-from generator.chart import bar_chart, chart_svg, sparkline
+from generator.config import Settings
 from generator.model import Area, CompanySummary, Note
-from generator.quotes import blockquotes, shorten
-from generator.settings import Settings
-from generator.summary import (
-    QUOTE_CHARS,
-    summarize,
-    summary_to_json,
-    trend,
-    weekly_counts,
-)
+from generator.signals.highlights import QUOTE_CHARS, weekly_counts
+from generator.signals.quotes import blockquotes, shorten
+from generator.signals.summary import summarize, trend
+from generator.signals.summary_json import summary_to_json
+from generator.site import render
+from generator.site.chart import bar_chart, chart_svg, sparkline
 
 AS_OF = dt.date(2026, 6, 30)
 AREAS = (

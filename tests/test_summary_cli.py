@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.cli import main
+from generator.cli.commands import main
 from tests.conftest import FIXTURES, WikiFactory, note_text
 
 Golden = Callable[[str, str], None]

@@ -1,4 +1,5 @@
-"""Emptying the site folder in the background (generator/trash.py), alone and in a rebuild."""
+"""Emptying the site folder in the background (generator/plugin/trash.py), alone and in a
+rebuild."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import trash
+from generator.plugin import trash
 from tests.conftest import FIXTURES
 from tests.test_build import build, tree_digest
 

@@ -16,7 +16,8 @@ import markdown
 import pytest
 from mkdocs.structure import pages as mkdocs_pages
 
-from generator import reuse, site, workers
+from generator.plugin import reuse, workers
+from generator.site import compile as site
 from tests.conftest import FIXTURES
 from tests.test_build import build, tree_digest
 
@@ -191,9 +192,9 @@ def test_notes_read_in_two_processes_are_the_notes_read_in_one(
 ) -> None:
     import datetime as dt
 
-    from generator import notes
-    from generator.areas import load_areas
-    from generator.settings import settings_from_mapping
+    from generator.config import settings_from_mapping
+    from generator.notes import load as notes
+    from generator.notes.areas import load_areas
 
     root = FIXTURES / "check"
     settings = settings_from_mapping({"git_history": False})

@@ -1,0 +1,149 @@
+"""`insights new` and `insights init`: a note or a wiki to start from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from generator.cli.options import (
+    DATE,
+    ConfigProblem,
+    config_errors,
+    config_option,
+    load_project,
+)
+from generator.config import resolve_as_of
+
+
+@click.command("new")
+@click.argument("title", required=False)
+@click.option("--area", help="The area's slug, a key of insights/areas.yml.")
+@click.option("--source", help="How it was heard: interview, survey, support-ticket, ...")
+@click.option("--customer", "customers", multiple=True, help="A customer handle; repeatable.")
+@click.option("--tag", "tags", multiple=True, help="A theme, as a lowercase slug; repeatable.")
+@click.option("--date", "day", type=DATE, help="The day it was heard. [default: today]")
+@click.option("--team", help="The team that heard it.")
+@click.option("--edit", is_flag=True, help="Open the new note in $EDITOR.")
+@config_option
+def new(
+    title: str | None,
+    area: str | None,
+    source: str | None,
+    customers: tuple[str, ...],
+    tags: tuple[str, ...],
+    day: dt.date | None,
+    team: str | None,
+    edit: bool,
+    config_file: Path | None,
+) -> None:
+    """Create a note: front matter filled in, and an outline that fits its source.
+
+    Writes <notes folder>/<area>/<date>-<title as a slug>.md, with the author from
+    'git config user.name'. In a terminal it asks for a missing title, area or source;
+    elsewhere they must be given. It never overwrites a file.
+    """
+    from generator.notes import scaffold
+    from generator.notes.areas import load_areas
+    from generator.notes.gitrepo import user_name
+    from generator.notes.load import find_note_files, parse_note
+
+    project = load_project(config_file)
+    settings = project.settings
+    with config_errors():
+        today = resolve_as_of(None, settings)
+    areas, problems = load_areas(project.root, settings)
+    if problems:
+        raise ConfigProblem("\n".join(p.format() for p in problems))
+    slugs = [a.slug for a in areas]
+    title, area, source = _ask_missing(title, area, source, slugs, settings.sources)
+    note = scaffold.NewNote(title, area, source, day or today, customers, tags, team,
+                            user_name(project.root))  # fmt: skip
+    try:
+        scaffold.validate(note, settings, areas, today)
+    except scaffold.ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from None
+    rel = scaffold.note_path(note, settings)
+    taken = {f.id: f.path for f in find_note_files(project.root, settings)}
+    if scaffold.note_id(note) in taken:
+        raise click.UsageError(f"{taken[scaffold.note_id(note)]} already exists (note ids are "
+                               "unique); choose another title or date")  # fmt: skip
+    text = scaffold.note_text(note, settings)
+    _, found = parse_note(rel, text.encode(), settings, areas, today)
+    if any(p.severity == "error" for p in found):
+        raise click.ClickException("\n".join(p.format() for p in found))
+    _write_new(project.root / rel, text)
+    click.echo(f"Created {rel}")
+    if edit:
+        click.edit(filename=str(project.root / rel))
+
+
+def _interactive() -> bool:
+    """Whether someone at a terminal can answer prompts."""
+    return sys.stdin.isatty()
+
+
+def _ask_missing(
+    title: str | None,
+    area: str | None,
+    source: str | None,
+    areas: list[str],
+    sources: tuple[str, ...],
+) -> tuple[str, str, str]:
+    """Prompt for a missing title, area or source in a terminal; elsewhere, fail saying which."""
+    missing = [name for name, v in (("TITLE", title), ("--area", area), ("--source", source))
+               if not v]  # fmt: skip
+    if missing and not _interactive():
+        raise click.UsageError(f"missing {', '.join(missing)} (areas: {', '.join(areas)}); "
+                               "give them on the command line, as there is no terminal to "
+                               "ask in")  # fmt: skip
+    if not title:
+        title = click.prompt("Title (the finding, as a sentence)")
+    if not area:
+        area = click.prompt("Area", type=click.Choice(areas))
+    if not source:
+        default = "interview" if "interview" in sources else None
+        source = click.prompt("Source", type=click.Choice(sources), default=default)
+    return str(title), str(area), str(source)
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write a new file, never replacing one."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as out:
+            out.write(text)
+    except FileExistsError:
+        raise click.UsageError(f"{path} already exists; it was left as it is") from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror}") from None
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Start a new wiki in DIRECTORY: mkdocs.yml, an area registry, an example note, a README.
+
+    Refuses a folder that already has a mkdocs.yml; other files already there are kept.
+    """
+    from generator.config import Settings
+    from generator.notes.scaffold import wiki_files
+
+    if (directory / "mkdocs.yml").exists():
+        raise click.UsageError(f"{directory / 'mkdocs.yml'} already exists: this is a wiki already")
+    with config_errors():
+        today = resolve_as_of(None, Settings())
+    for rel, text in wiki_files(today).items():
+        target = directory / rel
+        if target.exists():
+            click.echo(f"Kept the existing {rel}")
+            continue
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {target}: {exc.strerror}") from None
+    click.echo(f"Created a wiki in {directory}. Next, there: list your areas in "
+               "insights/areas.yml, then run 'insights new' and 'insights serve'.")  # fmt: skip

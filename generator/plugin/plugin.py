@@ -1,0 +1,365 @@
+"""The MkDocs adapter: typed config, generated files, serve watching. With workers.py and
+reuse.py, the only MkDocs users.
+
+MkDocs 2.0 drops plugins, so everything here is glue over `generator.site`, which decides
+what the wiki contains without knowing about MkDocs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from generator.config import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_SOURCES,
+    SettingsError,
+    epoch_of,
+    located,
+    resolve_as_of,
+    settings_from_mapping,
+)
+from generator.model import Wiki
+from generator.plugin import reuse, trash, workers
+from generator.site import compile as site
+from generator.site import render, sitesearch
+
+log = logging.getLogger("mkdocs.plugins.insights")
+THEME_DIR = str(Path(__file__).parent / "theme")
+
+
+class InsightsConfig(base.Config):
+    """Options of the `insights` plugin; `generator.settings.Settings` documents each one."""
+
+    notes_dir = c.Type(str, default="insights")
+    areas_file = c.Type(str, default="insights/areas.yml")
+    sources = c.ListOfItems(c.Type(str), default=list(DEFAULT_SOURCES))
+    confidence_levels = c.ListOfItems(c.Type(str), default=list(DEFAULT_CONFIDENCE))
+    default_confidence = c.Type(str, default="medium")
+    as_of = c.Optional(c.Type((str, dt.date)))
+    window_days = c.Type(int, default=90)
+    dark_days = c.Type(int, default=45)
+    trend_min = c.Type(int, default=3)
+    rising_factor = c.Type((int, float), default=2.0)
+    echo_min_notes = c.Type(int, default=6)
+    echo_top_customers = c.Type(int, default=3)
+    echo_share = c.Type((int, float), default=0.75)
+    contact_limit = c.Type(int, default=4)
+    cross_area_min = c.Type(int, default=2)
+    finding_similarity = c.Type((int, float), default=0.15)
+    brief_findings = c.Type(int, default=10)
+    unattributed_share = c.Type((int, float), default=0.5)
+    duplicate_threshold = c.Type((int, float), default=0.6)
+    max_note_bytes = c.Type(int, default=1_000_000)
+    cache_dir = c.Type(str, default=".cache/insights")
+    page_size = c.Type(int, default=100)
+    feed_size = c.Type(int, default=50)
+    chart_weeks = c.Type(int, default=26)
+    site_url = c.Type(str, default="")
+    git_history = c.Type(bool, default=True)
+    workers = c.Type(int, default=0)
+    allowed_contacts = c.ListOfItems(c.Type(str), default=[])
+
+
+class InsightsPlugin(BasePlugin[InsightsConfig]):
+    """Compile the notes into pages at build time, and rebuild when they change."""
+
+    supports_multiple_instances = False
+    pool: workers.PageWorkers | None = None
+    search: sitesearch.SiteIndex | None = None  # for the build's duration
+    dirty = False  # `mkdocs build --dirty`: the site folder is not cleaned
+    deletion: trash.Deletion | None = None  # the previous site, being deleted meanwhile
+    checked: Wiki | None = None  # the wiki `insights build` has just checked, used once
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Note a --dirty build, whose site folder MkDocs keeps."""
+        self.dirty = dirty
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Load and check every note before MkDocs cleans the site folder: errors publish none."""
+        root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        try:
+            settings = settings_from_mapping(dict(self.config))
+            if not settings.site_url and config.site_url:
+                settings = dataclasses.replace(settings, site_url=config.site_url)
+            day = resolve_as_of(None, settings)
+            checked, self.checked = self.checked, None
+            self.built = site.compile_site(
+                root,
+                settings,
+                day,
+                wiki=checked,
+                overrides=_overrides(config),
+                site_name=config.site_name,
+                directory_urls=config.use_directory_urls,
+            )
+        except SettingsError as exc:
+            config_file = Path(config.config_file_path or "mkdocs.yml")
+            raise PluginError(str(located(exc, config_file))) from None
+        _report(self.built.wiki)
+        config.nav = self.built.nav
+        _add_theme_dir(config)
+        config.extra_css = [*self.built.css, *config.extra_css]
+        config.extra_javascript = [*self.built.javascript, *config.extra_javascript]
+        _drop_material_search(config)
+        return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        """Move the previous site aside and delete it while this one builds (trash.py); let
+        each process convert every page with one Markdown instance (reuse.py)."""
+        if not self.dirty:
+            self.deletion = trash.empty_in_background(Path(config.site_dir))
+        reuse.OneMarkdown.install()
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Drop the notes folder's sources (keeping its images) and add the generated files."""
+        docs_dir = Path(config.docs_dir).resolve()
+        for file in list(files):
+            if not self.built.publishes(Path(file.abs_src_path or docs_dir / file.src_uri)):
+                files.remove(file)
+        in_nav = self.built.nav_paths
+        for path, content in self.built.files():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            level = InclusionLevel.UNDEFINED if path in in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, path, content=content, inclusion=level))
+        return files
+
+    def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Start the search index, and fork workers that build a share of the pages on the
+        other cores (workers.py), sending back their pages' search terms."""
+        pages = files.documentation_pages()
+        try:
+            search = self.search = sitesearch.SiteIndex(
+                Path(config.site_dir), ((f.dest_uri, f.url) for f in pages)
+            )
+        except sitesearch.SiteSearchError as exc:
+            raise PluginError(str(exc)) from None
+        count = workers.worker_count(self.built.settings.workers, len(pages), config.plugins)
+        self.pool = workers.PageWorkers(files, nav, config, count, search.take) if count else None
+        return nav
+
+    def on_template_context(self, context: Any, template_name: str, config: MkDocsConfig) -> Any:
+        """Theme templates such as sitemap.xml list every page, the workers' ones included."""
+        if self.pool is not None:
+            context["pages"] = self.pool.pages
+        return context
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Render the theme's navigation once for all the pages outside it with the same links,
+        and the header once for all the pages whose header links the same."""
+        env.globals["insights_nav"] = render.cached_partial(
+            env, _theme_partial(config, "partials/nav.html"), reuse.nav_key
+        )
+        header = Path(THEME_DIR, "partials", "insights-header.html").read_text(encoding="utf-8")
+        env.globals["insights_header"] = render.cached_partial(env, header, reuse.header_key)
+        return env
+
+    def on_page_read_source(self, page: Any, config: MkDocsConfig) -> str | None:
+        """A generated page's Markdown, made now, by the process that builds the page."""
+        return self.built.page_markdown(page.file.src_uri)
+
+    def on_page_content(self, html: str, page: Any, config: MkDocsConfig, files: Files) -> str:
+        """Splice in the long lists that were kept out of Markdown for speed."""
+        return self.built.finish_page(page.file.src_uri, html)
+
+    def on_post_page(self, output: str, page: Any, config: MkDocsConfig) -> str:
+        """Index the page for the search box (sitesearch.py)."""
+        if self.search is not None:
+            try:
+                self.search.add(page.file.dest_uri, output)
+            except sitesearch.SiteSearchError as exc:
+                raise PluginError(str(exc)) from None
+        return output
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Wait for the page workers, then write the search index with their terms."""
+        search = self.search
+        try:
+            parts = [search.take()] if search is not None else []  # while the workers end
+            parts += self.pool.finish() if self.pool is not None else []
+            if search is not None:
+                for part in parts:
+                    search.merge(part)
+                pages = search.write()
+                log.info(f"Site search: indexed {pages} pages into {search.folder}/")
+        except workers.WorkerFailed as exc:
+            raise PluginError(f"A page worker failed: {exc}") from None
+        except sitesearch.SiteSearchError as exc:
+            raise PluginError(str(exc)) from None
+        finally:
+            self.search = None
+            reuse.OneMarkdown.uninstall()
+            self._wait_for_deletion()
+
+    def on_build_error(self, error: Exception) -> None:
+        """Stop the page workers of a build that failed."""
+        if self.pool is not None:
+            self.pool.stop()
+        self.search = None
+        reuse.OneMarkdown.uninstall()
+        self._wait_for_deletion()
+
+    def _wait_for_deletion(self) -> None:
+        if self.deletion is not None:
+            self.deletion.wait()
+            self.deletion = None
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild when a note or the area registry changes."""
+        server.watch(str(self.built.root / self.built.settings.notes_dir))
+        server.watch(str(self.built.root / self.built.settings.areas_file))
+        return server
+
+
+def _add_theme_dir(config: MkDocsConfig) -> None:
+    """Our theme templates (escaped titles, the feed link) sit just below the wiki's overrides."""
+    dirs = config.theme.dirs
+    if THEME_DIR not in dirs:
+        dirs.insert(1 if config.theme.custom_dir else 0, THEME_DIR)
+
+
+def _theme_partial(config: MkDocsConfig, name: str) -> str:
+    """The source of a theme template as it would be without our theme folder's copy."""
+    dirs = config.theme.dirs
+    for folder in dirs[dirs.index(THEME_DIR) + 1 :]:
+        path = Path(folder) / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise PluginError(f"the theme has no {name}")
+
+
+def _drop_material_search(config: MkDocsConfig) -> None:
+    """Our chunked index replaces material's whole-site one: its search plugin writes nothing."""
+    search = config.plugins.get("material/search")
+    if search is not None:
+        search.config.enabled = False
+
+
+def _overrides(config: MkDocsConfig) -> str | None:
+    custom = config.theme.custom_dir if hasattr(config.theme, "custom_dir") else None
+    return str(custom) if custom else None
+
+
+def _report(wiki: Any) -> None:
+    for problem in wiki.warnings:
+        log.info(problem.format())
+    if wiki.errors:
+        for problem in wiki.errors:
+            log.error(problem.format())
+        raise PluginError(
+            f"{len(wiki.errors)} errors in the notes: nothing was published. "
+            "Fix them (run 'insights check' for the full report) and build again."
+        )
+
+
+def build_site(
+    config_file: Path,
+    as_of: dt.date,
+    site_dir: Path | None,
+    strict: bool,
+    checked: Wiki | None = None,
+) -> None:
+    """Run a MkDocs build of the wiki, as `mkdocs build` would; raises BuildFailed.
+
+    `as_of` overrides the plugin's own option. `checked` is the wiki the caller has just
+    loaded and checked as of that day, so the build need not read every note a second time.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    _log_like_mkdocs()
+    options: dict[str, Any] = {"strict": strict}
+    if site_dir is not None:
+        options["site_dir"] = str(site_dir)
+    try:
+        with source_date_epoch(as_of):
+            config = load_config(str(config_file), **options)
+            plugin = config.plugins.get("insights")
+            if isinstance(plugin, InsightsPlugin):
+                plugin.config.as_of = as_of
+                plugin.checked = checked
+            build(config)
+    except (Abort, ConfigurationError, PluginError) as exc:
+        raise BuildFailed(str(exc) or "the build failed; see the messages above") from None
+
+
+def serve_site(config_file: Path, as_of: dt.date, dev_addr: str | None) -> None:
+    """Build the wiki and serve it with live reload, as `mkdocs serve` would.
+
+    MkDocs loads the configuration again for each rebuild, so `as_of` goes in as the plugin's
+    own option, among the plugins as mkdocs.yml lists them.
+    """
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    _log_like_mkdocs()
+    options: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
+    try:
+        options["plugins"] = _plugins_with_as_of(config_file, as_of)
+        with source_date_epoch(as_of):
+            serve(str(config_file), livereload=True, **options)
+    except (Abort, ConfigurationError, PluginError) as exc:
+        raise BuildFailed(str(exc)) from None
+
+
+def _plugins_with_as_of(config_file: Path, as_of: dt.date) -> list[Any]:
+    """mkdocs.yml's `plugins`, read as MkDocs reads it, with the insights plugin's `as_of` set."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with config_file.open("rb") as fd:
+        raw = yaml_load(fd) or {}
+    plugins = raw.get("plugins", ["search"]) if isinstance(raw, dict) else ["search"]
+    if isinstance(plugins, dict):
+        pairs = list(plugins.items())
+    else:
+        pairs = [(e, None) if isinstance(e, str) else next(iter(e.items())) for e in plugins]
+    if "insights" not in (name for name, _ in pairs):
+        raise BuildFailed("mkdocs.yml does not use the 'insights' plugin; add it under plugins:")
+    return [
+        {name: {**(options or {}), "as_of": as_of}} if name == "insights" else {name: options or {}}
+        for name, options in pairs
+    ]
+
+
+@contextlib.contextmanager
+def source_date_epoch(as_of: dt.date) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH at `as_of` while MkDocs runs (its dates in the sitemap and the
+    copyright read it), and as it was before afterwards."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch_of(as_of))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+class BuildFailed(Exception):
+    """MkDocs stopped; the message says why."""
+
+
+def _log_like_mkdocs() -> None:
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)

@@ -1,0 +1,2 @@
+"""What the notes say together: windows, findings, themes, flags, similarity and pull-request
+review."""
