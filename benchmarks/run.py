@@ -103,11 +103,12 @@ def _epoch() -> int:
 def core_pipeline(wiki: Path, work: Path) -> list[Figure]:
     """Load (parse and validate), index from scratch, re-index one edited note, summarise."""
     from generator.notes.project import load_project_wiki, open_project
+    from generator.plugin.options import settings_from_options
     from generator.search.index import open_index
     from generator.search.query import indexable
     from generator.signals.summary import summarize
 
-    project = open_project(wiki / "mkdocs.yml")
+    project = open_project(wiki / "mkdocs.yml", settings_from_options)
     loaded, load_s = timed(lambda: load_project_wiki(project, synth.AS_OF))
     if loaded.problems:
         raise RuntimeError(f"the synthetic wiki has problems: {loaded.problems[0].format()}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -106,32 +107,7 @@ class SettingsError(Exception):
         self.options = options
 
 
-def settings_from_mapping(raw: dict[str, Any] | None) -> Settings:
-    """Validate a mapping of options (from mkdocs.yml) into Settings, collecting every error."""
-    raw = dict(raw or {})
-    problems: list[OptionProblem] = []
-    values: dict[str, Any] = {}
-    known = {f.name: f for f in dataclasses.fields(Settings)}
-    for key, value in raw.items():
-        if key in ("enabled",):
-            continue
-        if key not in known:
-            problems.append(
-                OptionProblem(key, f"insights: unknown option '{key}'", code="unknown-option")
-            )
-            continue
-        try:
-            values[key] = _coerce(key, value, known[key].default)
-        except ValueError as exc:
-            problems.append(OptionProblem(key, f"insights: option '{key}': {exc}"))
-    settings = Settings(**values) if not problems else None
-    problems += _inconsistencies(settings) if settings else []
-    if problems or settings is None:
-        raise SettingsError("\n".join(p.message for p in problems), tuple(problems))
-    return settings
-
-
-def _inconsistencies(settings: Settings) -> list[OptionProblem]:
+def check_settings(settings: Settings) -> list[OptionProblem]:
     """Options that are each well-typed but make no sense, alone or together."""
     problems = [
         OptionProblem(key, f"insights: option '{key}': give at least one value")
@@ -181,30 +157,6 @@ def located(error: SettingsError, config_file: Path, text: str | None = None) ->
         )
         lines.append(prefix + problem.message)
     return SettingsError("\n".join(lines), error.options)
-
-
-def _coerce(key: str, value: Any, default: Any) -> Any:
-    if key == "as_of":
-        return None if value in (None, "") else parse_date(value)
-    if isinstance(default, tuple):
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise ValueError("expected a list of text")
-        return tuple(value)
-    if isinstance(default, bool):
-        if not isinstance(value, bool):
-            raise ValueError("expected true or false")
-        return value
-    if isinstance(default, int):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError("expected a whole number >= 0")
-        return value
-    if isinstance(default, float):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError("expected a number")
-        return float(value)
-    if not isinstance(value, str):
-        raise ValueError("expected text")
-    return value
 
 
 def parse_date(value: Any) -> dt.date:
@@ -257,8 +209,12 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def read_settings(config_file: Path) -> Settings:
-    """The `insights` plugin's options from mkdocs.yml (defaults if the plugin has none)."""
+Validate = Callable[[dict[str, Any] | None], Settings]
+
+
+def read_settings(config_file: Path, validate: Validate) -> Settings:
+    """The `insights` plugin's options from mkdocs.yml, checked by `validate` (the MkDocs
+    adapter's declaration of the options); defaults if the plugin has none."""
     from generator.yamlfile import load_config_file  # the one home of PyYAML
 
     try:
@@ -276,14 +232,16 @@ def read_settings(config_file: Path) -> Settings:
                 raise SettingsError(
                     f"{config_file.name}: plugin 'insights' options must be a mapping"
                 )
-            return _settings_in(config_file, text, options)
+            return _settings_in(config_file, text, options, validate)
     if isinstance(plugins, dict) and "insights" in plugins:
-        return _settings_in(config_file, text, plugins["insights"])
+        return _settings_in(config_file, text, plugins["insights"], validate)
     return Settings()
 
 
-def _settings_in(config_file: Path, text: str, options: dict[str, Any] | None) -> Settings:
+def _settings_in(
+    config_file: Path, text: str, options: dict[str, Any] | None, validate: Validate
+) -> Settings:
     try:
-        return settings_from_mapping(options)
+        return validate(options)
     except SettingsError as exc:
         raise located(exc, config_file, text) from None

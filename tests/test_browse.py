@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Settings, read_settings
+from generator.config import Settings
 from generator.model import Wiki
+from generator.plugin.options import read_settings
 from generator.site import pages
 from generator.site.browse import browse_json, note_url
 from generator.site.compile import compile_site

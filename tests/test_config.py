@@ -9,8 +9,8 @@ import click
 import pytest
 
 from generator.cli.commands import main
-from generator.config import Settings, SettingsError, option_docs, settings_from_mapping
-from generator.plugin.plugin import InsightsConfig
+from generator.config import Settings, SettingsError, option_docs
+from generator.plugin.options import InsightsConfig, settings_from_options
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -21,7 +21,7 @@ def test_plugin_config_declares_every_setting_with_the_same_default() -> None:
     errors, warnings = plugin.validate()
     assert errors == [] and warnings == []
     declared = {k: v for k, v in plugin.items()}
-    settings = settings_from_mapping(declared)
+    settings = settings_from_options(declared)
     assert settings == Settings()
     assert set(declared) == set(option_docs())
 
@@ -64,4 +64,4 @@ def test_readme_documents_every_command_and_option(name: str, command: click.Com
 )
 def test_bad_settings_name_the_option(raw: dict[str, object], message: str) -> None:
     with pytest.raises(SettingsError, match=re.escape(message)):
-        settings_from_mapping(raw)
+        settings_from_options(raw)

@@ -14,6 +14,7 @@ from generator.cli.commands import main
 from generator.config import Settings
 from generator.model import Note
 from generator.notes.project import load_project_wiki, open_project
+from generator.plugin.options import settings_from_options
 from generator.signals.links import backlinks, related_for, related_map
 from generator.signals.similar import SimilarNotes, duplicate_problems, terms
 from generator.words import content_stem
@@ -27,7 +28,7 @@ THRESHOLD = Settings().duplicate_threshold
 
 
 def wiki_notes(root: Path) -> tuple[Note, ...]:
-    project = open_project(root / "mkdocs.yml")
+    project = open_project(root / "mkdocs.yml", settings_from_options)
     return load_project_wiki(project, dt.date(2026, 11, 20)).notes
 
 

@@ -27,7 +27,12 @@ HOMES = {
     "click": {"cli.commands", "cli.options", "cli.authoring", "cli.searching"},
     "markdown": {"plugin.reuse"},
     "nh3": {"notes.body"},
-    "mkdocs": {"plugin.plugin", "plugin.workers", "plugin.reuse"},  # the MkDocs adapter
+    "mkdocs": {
+        "plugin.plugin",
+        "plugin.options",
+        "plugin.workers",
+        "plugin.reuse",
+    },  # the MkDocs adapter
     "material": set(),
 }
 VOCABULARY = {"model", "config", "words", "yamlfile", "contacts"}

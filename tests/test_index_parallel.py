@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.notes.project import load_project_wiki, open_project
+from generator.plugin.options import settings_from_options
 from generator.search import index
 from tests.conftest import FIXTURES
 
@@ -23,7 +24,7 @@ def _answers(folder: Path, notes: list, monkeypatch: pytest.MonkeyPatch, paralle
 def test_two_process_index_answers_like_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = open_project(FIXTURES / "search" / "mkdocs.yml")
+    project = open_project(FIXTURES / "search" / "mkdocs.yml", settings_from_options)
     notes = list(load_project_wiki(project, dt.date(2026, 11, 20)).notes)
     assert len(notes) >= 5
     single = _answers(tmp_path / "one", notes, monkeypatch, parallel=False)

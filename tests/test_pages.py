@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import Settings, read_settings
+from generator.config import Settings
+from generator.plugin.options import read_settings
 from generator.site import pages
 from generator.site.compile import compile_site
 from generator.site.render import md_escape

@@ -15,12 +15,11 @@ from generator.config import (
     epoch_of,
     find_config,
     parse_date,
-    read_settings,
     resolve_as_of,
-    settings_from_mapping,
 )
 from generator.model import Area
 from generator.notes.areas import load_areas, parse_areas
+from generator.plugin.options import read_settings, settings_from_options
 
 
 @pytest.mark.parametrize(
@@ -58,12 +57,12 @@ def test_parse_date_refuses(value: object, message: str) -> None:
 
 
 def test_defaults() -> None:
-    assert settings_from_mapping(None) == Settings()
-    assert settings_from_mapping({"enabled": False}) == Settings()
+    assert settings_from_options(None) == Settings()
+    assert settings_from_options({"enabled": False}) == Settings()
 
 
 def test_options_are_coerced() -> None:
-    settings = settings_from_mapping({
+    settings = settings_from_options({
         "as_of": "2026-11-20", "sources": ["interview", "survey"], "rising_factor": 3,
         "window_days": 30, "git_history": False, "notes_dir": "notes",
     })  # fmt: skip
@@ -71,8 +70,8 @@ def test_options_are_coerced() -> None:
     assert settings.sources == ("interview", "survey")
     assert settings.rising_factor == 3.0 and isinstance(settings.rising_factor, float)
     assert (settings.window_days, settings.git_history, settings.notes_dir) == (30, False, "notes")
-    assert settings_from_mapping({"as_of": None}).as_of is None
-    assert settings_from_mapping({"as_of": dt.date(2026, 1, 2)}).as_of == dt.date(2026, 1, 2)
+    assert settings_from_options({"as_of": None}).as_of is None
+    assert settings_from_options({"as_of": dt.date(2026, 1, 2)}).as_of == dt.date(2026, 1, 2)
 
 
 @pytest.mark.parametrize(
@@ -98,12 +97,12 @@ def test_options_are_coerced() -> None:
 )  # fmt: skip
 def test_bad_options_name_the_option(raw: dict[str, object], message: str) -> None:
     with pytest.raises(SettingsError, match=re.escape("insights: " + message)):
-        settings_from_mapping(raw)
+        settings_from_options(raw)
 
 
 def test_allowed_contacts() -> None:
     raw = {"allowed_contacts": ["support@acme-corp.com", "*@press.acme-corp.com"]}
-    settings = settings_from_mapping(raw)
+    settings = settings_from_options(raw)
     assert settings.allowed_contacts == ("support@acme-corp.com", "*@press.acme-corp.com")
     assert Settings().allowed_contacts == ()
 
@@ -117,7 +116,7 @@ def test_a_bad_allowed_contact_is_an_error(pattern: str) -> None:
     with pytest.raises(SettingsError, match=re.escape(
         f"insights: option 'allowed_contacts': '{pattern}' is not an e-mail address or a "
         "'*@domain' pattern; write e.g. 'support@acme.com' or '*@acme.com'")):  # fmt: skip
-        settings_from_mapping({"allowed_contacts": ["ok@acme.com", pattern]})
+        settings_from_options({"allowed_contacts": ["ok@acme.com", pattern]})
 
 
 def test_option_errors_point_at_their_line_in_mkdocs_yml(tmp_path: Path) -> None:
@@ -160,7 +159,7 @@ def test_option_errors_in_a_plugins_mapping_point_at_their_line(tmp_path: Path) 
 
 def test_every_bad_option_is_reported_at_once() -> None:
     with pytest.raises(SettingsError) as caught:
-        settings_from_mapping({"windw_days": 3, "window_days": "x", "git_history": "yes"})
+        settings_from_options({"windw_days": 3, "window_days": "x", "git_history": "yes"})
     assert str(caught.value).splitlines() == [
         "insights: unknown option 'windw_days'",
         "insights: option 'window_days': expected a whole number >= 0",

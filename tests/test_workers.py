@@ -192,12 +192,12 @@ def test_notes_read_in_two_processes_are_the_notes_read_in_one(
 ) -> None:
     import datetime as dt
 
-    from generator.config import settings_from_mapping
     from generator.notes import load as notes
     from generator.notes.areas import load_areas
+    from generator.plugin.options import settings_from_options
 
     root = FIXTURES / "check"
-    settings = settings_from_mapping({"git_history": False})
+    settings = settings_from_options({"git_history": False})
     areas, _ = load_areas(root, settings)
     day = dt.date(2026, 6, 30)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)

@@ -13,6 +13,7 @@ import click
 
 from generator.config import SettingsError, parse_date
 from generator.notes.project import Project, open_project
+from generator.plugin.options import settings_from_options
 
 
 class ConfigProblem(click.ClickException):
@@ -63,4 +64,4 @@ def config_errors() -> Iterator[None]:
 def load_project(config_file: Path | None) -> Project:
     """Open the wiki or exit 2 with the reason."""
     with config_errors():
-        return open_project(config_file)
+        return open_project(config_file, settings_from_options)

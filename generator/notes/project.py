@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from generator.config import Settings, SettingsError, find_config, read_settings
+from generator.config import Settings, SettingsError, Validate, find_config, read_settings
 from generator.model import Problem, Wiki
 
 if TYPE_CHECKING:
@@ -41,8 +41,11 @@ class Project:
     settings: Settings
 
 
-def open_project(config_file: Path | None = None, start: Path | None = None) -> Project:
-    """The project of an explicit mkdocs.yml, or of the nearest one above `start`."""
+def open_project(
+    config_file: Path | None, validate: Validate, start: Path | None = None
+) -> Project:
+    """The project of an explicit mkdocs.yml, or of the nearest one above `start`; `validate`
+    checks the plugin's options (the MkDocs adapter's `settings_from_options`)."""
     if config_file is None:
         config_file = find_config((start or Path.cwd()).resolve())
         if config_file is None:
@@ -50,7 +53,7 @@ def open_project(config_file: Path | None = None, start: Path | None = None) -> 
     if not config_file.is_file():
         raise SettingsError(f"{config_file}: no such config file")
     config_file = config_file.resolve()
-    return Project(config_file.parent, config_file, read_settings(config_file))
+    return Project(config_file.parent, config_file, read_settings(config_file, validate))
 
 
 def load_project_wiki(

@@ -16,62 +16,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from generator.config import (
-    DEFAULT_CONFIDENCE,
-    DEFAULT_SOURCES,
-    SettingsError,
-    epoch_of,
-    located,
-    resolve_as_of,
-    settings_from_mapping,
-)
+from generator.config import SettingsError, epoch_of, located, resolve_as_of
 from generator.model import Wiki
 from generator.plugin import reuse, trash, workers
+from generator.plugin.options import InsightsConfig, settings_from_config
 from generator.site import compile as site
 from generator.site import render, sitesearch
 
 log = logging.getLogger("mkdocs.plugins.insights")
 THEME_DIR = str(Path(__file__).parent / "theme")
-
-
-class InsightsConfig(base.Config):
-    """Options of the `insights` plugin; `generator.settings.Settings` documents each one."""
-
-    notes_dir = c.Type(str, default="insights")
-    areas_file = c.Type(str, default="insights/areas.yml")
-    sources = c.ListOfItems(c.Type(str), default=list(DEFAULT_SOURCES))
-    confidence_levels = c.ListOfItems(c.Type(str), default=list(DEFAULT_CONFIDENCE))
-    default_confidence = c.Type(str, default="medium")
-    as_of = c.Optional(c.Type((str, dt.date)))
-    window_days = c.Type(int, default=90)
-    dark_days = c.Type(int, default=45)
-    trend_min = c.Type(int, default=3)
-    rising_factor = c.Type((int, float), default=2.0)
-    echo_min_notes = c.Type(int, default=6)
-    echo_top_customers = c.Type(int, default=3)
-    echo_share = c.Type((int, float), default=0.75)
-    contact_limit = c.Type(int, default=4)
-    cross_area_min = c.Type(int, default=2)
-    finding_similarity = c.Type((int, float), default=0.15)
-    brief_findings = c.Type(int, default=10)
-    unattributed_share = c.Type((int, float), default=0.5)
-    duplicate_threshold = c.Type((int, float), default=0.6)
-    max_note_bytes = c.Type(int, default=1_000_000)
-    cache_dir = c.Type(str, default=".cache/insights")
-    page_size = c.Type(int, default=100)
-    feed_size = c.Type(int, default=50)
-    chart_weeks = c.Type(int, default=26)
-    site_url = c.Type(str, default="")
-    git_history = c.Type(bool, default=True)
-    workers = c.Type(int, default=0)
-    allowed_contacts = c.ListOfItems(c.Type(str), default=[])
 
 
 class InsightsPlugin(BasePlugin[InsightsConfig]):
@@ -92,7 +50,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         """Load and check every note before MkDocs cleans the site folder: errors publish none."""
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         try:
-            settings = settings_from_mapping(dict(self.config))
+            settings = settings_from_config(self.config)
             if not settings.site_url and config.site_url:
                 settings = dataclasses.replace(settings, site_url=config.site_url)
             day = resolve_as_of(None, settings)
@@ -292,7 +250,7 @@ def build_site(
             config = load_config(str(config_file), **options)
             plugin = config.plugins.get("insights")
             if isinstance(plugin, InsightsPlugin):
-                plugin.config.as_of = as_of
+                plugin.config["as_of"] = as_of
                 plugin.checked = checked
             build(config)
     except (Abort, ConfigurationError, PluginError) as exc:
