@@ -117,17 +117,24 @@ def test_browse_filters_by_area_and_tag_and_keeps_them_in_the_url(page: Any, sit
     assert page.errors == []
 
 
+def settled(page: Any) -> None:
+    """Wait until the page has loaded everything it asked for, and painted twice since: its
+    scripts and error handlers (a broken image's onerror) have had their turn."""
+    page.wait_for_load_state("networkidle")
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def test_a_hostile_notes_page_runs_no_script(page: Any) -> None:
     import markdown
 
     from tests.test_notebody import HOSTILE, body_html
 
     page.set_content(f"<!doctype html><body>{markdown.markdown(HOSTILE)}</body>")
-    page.wait_for_timeout(300)
+    settled(page)
     assert any(e.startswith("dialog:") for e in page.errors), "the unsanitised page should alert"
     page.errors.clear()
     page.set_content(f"<!doctype html><body>{body_html(HOSTILE)}</body>")
-    page.wait_for_timeout(300)
+    settled(page)
     assert [e for e in page.errors if not e.startswith("Failed to load resource")] == []
     hrefs = page.eval_on_selector_all("[href], [src]", "es => es.map(e => e.href || e.src)")
     assert all(h.startswith(("http:", "https:", "about:blank#")) for h in hrefs), hrefs

@@ -175,14 +175,17 @@ def test_search_works_with_instant_navigation(browser: Any, tmp_path: Path) -> N
         build_small(tmp_path / "instant", features=("navigation.instant",), site_url=url)
         tab.goto(url)
         tab.evaluate("window.__samePage = true")
-        tab.locator(".md-nav__link", has_text="Customers").first.click()
+        # material closes the search box on a timer after an instant navigation: open it
+        # first, so that its closing shows when the timer has run
+        tab.evaluate("document.getElementById('__search').checked = true")
+        tab.locator(".md-nav__link", has_text="Customers").first.dispatch_event("click")
         tab.wait_for_url("**/customers/")
-        tab.wait_for_timeout(300)  # material closes the search 125 ms after a navigation
+        tab.wait_for_function("!document.getElementById('__search').checked", timeout=10_000)
         tab.locator(".md-search__input").fill("zephyrine")
         results(tab).first.click()
         tab.wait_for_url("**/" + SSO_URL)
         assert tab.evaluate("window.__samePage === true"), "instant navigation was off"
-        tab.wait_for_timeout(300)
+        tab.wait_for_function("!document.getElementById('__search').checked", timeout=10_000)
         assert not is_open(tab)
         tab.locator(".md-search__input").fill("tailspin")
         assert SSO in results(tab).locator("h1").all_inner_texts()
