@@ -77,6 +77,11 @@ class Settings:
     site_url: str = _opt("", "Public URL used for feed links (else mkdocs.yml's site_url).")
     git_history: bool = _opt(True, "Show 'added by' and 'last edited by' from git history.")
     workers: int = _opt(0, "Processes that build pages: 0 is one per core, 1 builds in one.")
+    speedups: bool = _opt(
+        True,
+        "Build faster, the same site: one Markdown instance per process, theme partials made "
+        "once, page workers; false builds each page as MkDocs alone would.",
+    )
     allowed_contacts: tuple[str, ...] = _opt(
         (), "Addresses (or `*@domain`) published on purpose, not flagged as personal data."
     )

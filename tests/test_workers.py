@@ -252,3 +252,33 @@ def test_one_markdown_instance_per_process_writes_the_same_site(
     pages = len(list((fresh / "site").rglob("*.html"))) - 1  # the 404 page is the theme's
     assert len(made) >= pages > reused + 20  # MkDocs alone: an instance per page
     assert tree_digest(one / "site") == tree_digest(fresh / "site")
+
+
+def test_the_speedups_switch_builds_the_same_site_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`speedups: false` (one Markdown instance a page, every partial rendered for each page,
+    no page workers) and the default give the same site, byte for byte; and the switch does
+    turn each speed-up off."""
+    made: list[int] = []
+    real_init = markdown.Markdown.__init__
+
+    def counting_init(self: markdown.Markdown, *args: Any, **kwargs: Any) -> None:
+        made.append(os.getpid())
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(markdown.Markdown, "__init__", counting_init)
+    fast = small_wiki(tmp_path / "fast", 2)
+    assert build(fast, "--strict")[0] == 0
+    slow = small_wiki(tmp_path / "slow", 2)
+    config = slow / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        "workers: 2", "workers: 2\n      speedups: false"
+    )
+    config.write_text(text, encoding="utf-8")
+    made.clear()
+    assert build(slow, "--strict")[0] == 0
+    pages = len(list((slow / "site").rglob("*.html"))) - 1  # the 404 page is the theme's
+    assert len(made) >= pages  # a Markdown instance per page: no reuse
+    assert set(made) == {os.getpid()}  # no page worker
+    assert tree_digest(fast / "site") == tree_digest(slow / "site")

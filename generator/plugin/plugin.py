@@ -80,7 +80,8 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         each process convert every page with one Markdown instance (reuse.py)."""
         if not self.dirty:
             self.deletion = trash.empty_in_background(Path(config.site_dir))
-        reuse.OneMarkdown.install()
+        if self.built.settings.speedups:
+            reuse.OneMarkdown.install()
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Drop the notes folder's sources (keeping its images) and add the generated files."""
@@ -107,7 +108,9 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             )
         except sitesearch.SiteSearchError as exc:
             raise PluginError(str(exc)) from None
-        count = workers.worker_count(self.built.settings.workers, len(pages), config.plugins)
+        settings = self.built.settings
+        wanted = settings.workers if settings.speedups else 1
+        count = workers.worker_count(wanted, len(pages), config.plugins)
         self.pool = workers.PageWorkers(files, nav, config, count, search.take) if count else None
         return nav
 
@@ -120,11 +123,13 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Render the theme's navigation once for all the pages outside it with the same links,
         and the header once for all the pages whose header links the same."""
+        fast = self.built.settings.speedups
+        nav_key, header_key = (reuse.nav_key, reuse.header_key) if fast else (_never, _never)
         env.globals["insights_nav"] = render.cached_partial(
-            env, _theme_partial(config, "partials/nav.html"), reuse.nav_key
+            env, _theme_partial(config, "partials/nav.html"), nav_key
         )
         header = Path(THEME_DIR, "partials", "insights-header.html").read_text(encoding="utf-8")
-        env.globals["insights_header"] = render.cached_partial(env, header, reuse.header_key)
+        env.globals["insights_header"] = render.cached_partial(env, header, header_key)
         return env
 
     def on_page_read_source(self, page: Any, config: MkDocsConfig) -> str | None:
@@ -182,6 +187,11 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         server.watch(str(self.built.root / self.built.settings.notes_dir))
         server.watch(str(self.built.root / self.built.settings.areas_file))
         return server
+
+
+def _never(context: dict[str, Any]) -> None:
+    """A cache key that keeps nothing: with speedups off, each page renders its own partials."""
+    return None
 
 
 def _add_theme_dir(config: MkDocsConfig) -> None:
