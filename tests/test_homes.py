@@ -1,6 +1,6 @@
 """The architecture, checked: each library has one home, and the layers import one way.
 
-    model, config, words, yamlfile, contacts   the core's vocabulary: no generator imports
+    model, config, words, yamlfile, contacts, processes   the core's vocabulary
     notes/    find, parse and check notes                       may use the vocabulary
     signals/  summaries, findings, similarity, review           may use notes
     search/   the Whoosh index behind `insights search`         may use notes
@@ -35,7 +35,7 @@ HOMES = {
     },  # the MkDocs adapter
     "material": set(),
 }
-VOCABULARY = {"model", "config", "words", "yamlfile", "contacts"}
+VOCABULARY = {"model", "config", "words", "yamlfile", "contacts", "processes"}
 MAY_USE = {
     "vocabulary": VOCABULARY,
     "notes": VOCABULARY | {"notes"},

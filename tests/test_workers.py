@@ -129,7 +129,7 @@ def test_worker_count(
     plugins: list[str],
     expected: int,
 ) -> None:
-    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(workers, "usable_cores", lambda: cores)
     assert workers.worker_count(requested, pages, plugins) == expected
 
 
@@ -200,7 +200,7 @@ def test_notes_read_in_two_processes_are_the_notes_read_in_one(
     settings = settings_from_options({"git_history": False})
     areas, _ = load_areas(root, settings)
     day = dt.date(2026, 6, 30)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(notes, "usable_cores", lambda: 2)
     one = notes.load_wiki(root, settings, areas, day)
     monkeypatch.setattr(notes, "PARALLEL_FROM", 2)
     forked = []

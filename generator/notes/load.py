@@ -11,10 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import multiprocessing
-import os
 import re
 import stat
-import threading
 from collections.abc import Callable, Collection
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -37,6 +35,7 @@ from generator.notes.fields import (
     slugify,
 )
 from generator.notes.files import NOT_NOTES, NOTE_ATTACHMENTS, NoteFile, find_note_files
+from generator.processes import can_fork, usable_cores
 from generator.yamlfile import Located, YamlError, load_located_mapping, shorten
 
 __all__ = [  # the public API; fields and files live in their own modules
@@ -74,28 +73,26 @@ def load_wiki(
 
 
 PARALLEL_FROM = 2000  # notes: below this, a second process costs more than it saves
+MAX_PROCESSES = 4  # beyond this, sending the notes back costs more than reading them
 Parsed = tuple[Note | None, list[Problem]]
 
 
 def _parse_files(files: list[NoteFile], parse: Callable[[NoteFile], Parsed]) -> list[Parsed]:
-    """`parse` of each file, in file order; a large wiki is read in two processes.
+    """`parse` of each file, in file order; a large wiki is read on every usable core.
 
-    A forked process reads the second half, so only the notes travel back, not the inputs.
-    Forking is only safe from a single thread (`mkdocs serve` runs several: it reads alone).
+    Forked processes read all but the first share, so only the notes travel back, not the
+    inputs. Forking is only safe from a single thread (`mkdocs serve` runs several: it reads
+    alone).
     """
-    parallel = (
-        len(files) >= PARALLEL_FROM
-        and (os.cpu_count() or 1) > 1
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-    )
-    if not parallel:
+    cores = min(usable_cores(), MAX_PROCESSES)
+    if len(files) < PARALLEL_FROM or cores < 2 or not can_fork():
         return [parse(item) for item in files]
-    half = len(files) // 2
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        second = pool.map_async(parse, files[half:], chunksize=max(1, (len(files) - half) // 8))
-        first = [parse(item) for item in files[:half]]
-        return first + second.get()
+    share = len(files) // cores
+    rest = files[share:]
+    with multiprocessing.get_context("fork").Pool(cores - 1) as pool:
+        later = pool.map_async(parse, rest, chunksize=max(1, len(rest) // (8 * (cores - 1))))
+        first = [parse(item) for item in files[:share]]
+        return first + later.get()
 
 
 def parse_file(

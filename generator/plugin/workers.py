@@ -27,7 +27,6 @@ import os
 import pickle
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +36,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+
+from generator.processes import can_fork, usable_cores
 
 MIN_SHARE = 100  # pages: below this a worker costs more than it saves
 # What a page in the navigation (an area's summary, the index of every customer) costs to
@@ -69,13 +70,13 @@ def worker_count(requested: int, pages: int, plugins: Iterable[str] = ()) -> int
     forks one per extra core, as long as each process gets at least MIN_SHARE pages and
     every plugin is one of STATELESS_PLUGINS.
     """
-    if requested == 1 or not hasattr(os, "fork") or threading.active_count() > 1:
+    if requested == 1 or not can_fork():
         return 0
     if requested > 1:
         return requested - 1
     if not STATELESS_PLUGINS.issuperset(plugins):
         return 0
-    return max(0, min((os.cpu_count() or 1) - 1, pages // MIN_SHARE - 1))
+    return max(0, min(usable_cores() - 1, pages // MIN_SHARE - 1))
 
 
 def shares(files: Files, count: int) -> list[list[File]]:

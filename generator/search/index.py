@@ -27,6 +27,7 @@ from whoosh.index import LockError
 from whoosh.util.filelock import try_for
 
 from generator.model import Note
+from generator.processes import can_fork, usable_cores
 from generator.search.searcher import InsightIndex, _manifest, _schema
 
 SCHEMA_VERSION = 2  # 2: a note's text leaves its HTML out
@@ -251,9 +252,11 @@ def _update(ix: Any, folder: Path, wanted: dict[str, tuple[str, Note]], timeout:
 def _writer_options(ix: Any, wanted: dict[str, tuple[str, Note]]) -> dict[str, Any]:
     """All postings in memory (spilling to disk doubles the time at 10,000 notes); a large new
     wiki is indexed in two processes, one segment each, to use both cores."""
-    if len(wanted) < PARALLEL_FROM or not ix.is_empty() or (os.cpu_count() or 1) < 2:
+    cores = usable_cores()
+    if len(wanted) < PARALLEL_FROM or not ix.is_empty() or cores < 2 or not can_fork():
         return {"limitmb": 512}
-    return {"procs": 2, "multisegment": True, "limitmb": 256}
+    procs = min(cores, 4)  # more segments to merge cost more than the cores save
+    return {"procs": procs, "multisegment": True, "limitmb": 512 // procs}
 
 
 def _should_merge(live: int, deleted: int) -> bool:
