@@ -48,7 +48,6 @@ def new(
     from generator.notes import scaffold
     from generator.notes.areas import load_areas
     from generator.notes.gitrepo import user_name
-    from generator.notes.load import find_note_files, parse_note
 
     project = load_project(config_file)
     settings = project.settings
@@ -62,16 +61,9 @@ def new(
     note = scaffold.NewNote(title, area, source, day or today, customers, tags, team,
                             user_name(project.root))  # fmt: skip
     try:
-        scaffold.validate(note, settings, areas, today)
+        rel, text, found = scaffold.prepare_note(project.root, settings, areas, note, today)
     except scaffold.ScaffoldError as exc:
         raise click.UsageError(str(exc)) from None
-    rel = scaffold.note_path(note, settings)
-    taken = {f.id: f.path for f in find_note_files(project.root, settings)}
-    if scaffold.note_id(note) in taken:
-        raise click.UsageError(f"{taken[scaffold.note_id(note)]} already exists (note ids are "
-                               "unique); choose another title or date")  # fmt: skip
-    text = scaffold.note_text(note, settings)
-    _, found = parse_note(rel, text.encode(), settings, areas, today)
     if any(p.severity == "error" for p in found):
         raise click.ClickException("\n".join(p.format() for p in found))
     _write_new(project.root / rel, text)

@@ -188,8 +188,7 @@ def summary(
     with a warning (run insights check).
     """
     from generator.signals.summary import summarize
-    from generator.signals.summary_json import summary_to_json
-    from generator.site.summary_report import summary_markdown
+    from generator.site.summary_report import summary_report
 
     project = load_project(config_file)
     with config_errors():
@@ -204,18 +203,8 @@ def summary(
         company = summarize(wiki.notes, wiki.areas, day, project.settings, days)
     except ValueError as exc:
         raise ConfigProblem(str(exc)) from None
-    chosen = [s for s in company.areas if not wanted or s.area.slug in wanted]
-    if fmt == "json":
-        data = summary_to_json(company)
-        data["areas"] = [a for a in data["areas"] if not wanted or a["area"] in wanted]
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        click.echo(
-            summary_markdown(
-                company, chosen, wiki.notes, brief=not wanted, top=project.settings.brief_findings
-            ),
-            nl=False,
-        )
+    top = project.settings.brief_findings
+    click.echo(summary_report(company, wiki.notes, wanted, fmt, top), nl=False)
 
 
 def _known_areas(given: tuple[str, ...], slugs: list[str], registry: str) -> set[str]:

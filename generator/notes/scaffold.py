@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import Settings
-from generator.model import Area
+from generator.model import Area, Problem
 from generator.notes.fields import SLUG, did_you_mean, slugify
 from generator.yamlfile import dump
 
@@ -183,3 +183,22 @@ def _walk(folder: Path, prefix: str) -> Iterator[tuple[str, Path]]:
             yield from _walk(item, f"{prefix}{item.name}/")
         else:
             yield f"{prefix}{item.name}", item
+
+
+def prepare_note(
+    root: Path, settings: Settings, areas: Sequence[Area], note: NewNote, as_of: dt.date
+) -> tuple[str, str, list[Problem]]:
+    """A new note's path (relative to the wiki), its text, and what `insights check` would say
+    of it; ScaffoldError if the options are wrong or a note with its id exists already."""
+    from generator.notes.files import find_note_files
+    from generator.notes.load import parse_note
+
+    validate(note, settings, areas, as_of)
+    rel = note_path(note, settings)
+    taken = {f.id: f.path for f in find_note_files(root, settings)}
+    if note_id(note) in taken:
+        raise ScaffoldError(f"{taken[note_id(note)]} already exists (note ids are unique); "
+                            "choose another title or date")  # fmt: skip
+    text = note_text(note, settings)
+    _, found = parse_note(rel, text.encode(), settings, tuple(areas), as_of)
+    return rel, text, found

@@ -7,6 +7,7 @@ anchors, so the report reads well in a terminal and renders in a pull request.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 
@@ -66,3 +67,18 @@ def summary_markdown(
         start=company.start,
         url=report_url(notes, company),
     )
+
+
+def summary_report(
+    company: CompanySummary, notes: Sequence[Note], wanted: set[str], fmt: str, top: int
+) -> str:
+    """`insights summary`'s output: the areas `wanted` (all, and the brief, when empty) as
+    GitHub-flavoured Markdown, or the JSON contract."""
+    from generator.signals.summary_json import summary_to_json
+
+    if fmt == "json":
+        data = summary_to_json(company)
+        data["areas"] = [a for a in data["areas"] if not wanted or a["area"] in wanted]
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    chosen = [s for s in company.areas if not wanted or s.area.slug in wanted]
+    return summary_markdown(company, chosen, notes, brief=not wanted, top=top)
