@@ -70,6 +70,8 @@ def fold(word: str) -> str:
 def words(text: str) -> list[str]:
     """The words of a text, as search.js's words finds them: NFKC, lower case, letters and
     digits, accents off, and each character of a script written without spaces on its own."""
+    if text.isascii():
+        return _WORD.findall(text.lower())
     return [part for word in raw_words(text) for part in split(word)]
 
 

@@ -13,9 +13,9 @@ import hashlib
 import multiprocessing
 import re
 import stat
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from generator.config import Settings
@@ -34,14 +34,15 @@ from generator.notes.fields import (
     kind,
     slugify,
 )
-from generator.notes.files import NOT_NOTES, NOTE_ATTACHMENTS, NoteFile, find_note_files
+from generator.notes.files import NOT_NOTES, NoteFile, find_note_files
+from generator.notes.local_links import with_link_warnings
 from generator.processes import can_fork, usable_cores
 from generator.yamlfile import Located, YamlError, load_located_mapping, shorten
 
 __all__ = [  # the public API; fields and files live in their own modules
     "ID", "KNOWN_KEYS", "NOT_NOTES", "REQUIRED", "SLUG", "NoteFile", "check_ids", "check_related",
     "find_note_files", "front_matter_schema", "load_wiki", "parse_file", "parse_note",
-    "readable_fields", "slugify",
+    "readable_fields", "slugify", "wiki_of",
 ]  # fmt: skip
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
@@ -61,14 +62,27 @@ def load_wiki(
     ids = {f.id for f in files}
     parse = partial(parse_file, settings=settings, areas=areas, as_of=as_of, ids=ids)
     parsed = _parse_files(files, parse)
+    links = partial(with_link_warnings, notes_dir=settings.notes_dir)
+    return wiki_of(files, parsed, areas, check=links)
+
+
+def wiki_of(
+    files: Sequence[NoteFile],
+    parsed: Sequence[Parsed],
+    areas: tuple[Area, ...],
+    found: Sequence[Problem] = (),
+    check: Callable[[NoteFile, Parsed], Parsed] | None = None,
+) -> Wiki:
+    """The wiki of parsed files (each passed through `check`, if given) with `found` problems,
+    after the check only the whole wiki can make here: unique ids."""
     notes: list[Note] = []
-    problems: list[Problem] = []
+    problems = list(found)
     for item, result in zip(files, parsed, strict=True):
-        note, found = _with_links(item, result, settings.notes_dir)
-        problems.extend(found)
+        note, own = check(item, result) if check is not None else result
+        problems.extend(own)
         if note is not None:
             notes.append(note)
-    problems.extend(check_ids(files))
+    problems.extend(check_ids(list(files)))
     return Wiki(tuple(notes), areas, tuple(sorted(set(problems))), checked=len(files))
 
 
@@ -109,50 +123,6 @@ def parse_file(
     if isinstance(data, Problem):
         return None, [data]
     return parse_note(item.path, data, settings, areas, as_of, ids)
-
-
-def _with_links(item: NoteFile, parsed: Parsed, notes_dir: str) -> Parsed:
-    """A parsed note with the warnings about its links added (in a new list)."""
-    note, problems = parsed
-    return note, problems + (_check_links(note, item, notes_dir) if note is not None else [])
-
-
-def _check_links(note: Note, item: NoteFile, notes_dir: str) -> list[Problem]:
-    """Warn of each link or image in the body that leads to no published file."""
-    links = scan.local_links(note.body)
-    if not links:
-        return []
-    root = item.absolute.parents[len(PurePosixPath(item.path).parts) - 1]
-    folder = (root / notes_dir).resolve()
-    problems = []
-    for where, path in links:
-        message = _link_problem(where.message, item.absolute.parent / path, folder)
-        if message:
-            line = where.line + note.body_line - 1
-            problems.append(Problem(note.path, line, where.column, "warning", "broken-link",
-                                    message))  # fmt: skip
-    return problems
-
-
-def _link_problem(link: str, target: Path, notes_dir: Path) -> str | None:
-    """What is wrong with a link to `target` from a note, if anything."""
-    try:
-        found = target.is_file()
-        inside = target.resolve().is_relative_to(notes_dir)
-    except (OSError, RuntimeError):  # a name too long, a symlink loop
-        found = inside = False
-    if not found:
-        return (f"'{shorten(link)}' leads to no file; add the file next to the note, or "
-                "correct the path")  # fmt: skip
-    if not inside:
-        return (f"'{shorten(link)}' leads outside the notes folder, which is all the wiki "
-                "publishes; move the file next to the note")  # fmt: skip
-    if target.suffix.lower() not in NOTE_ATTACHMENTS | {".md"}:
-        return (
-            f"'{shorten(link)}' is not published: only notes, images and documents "
-            f"({', '.join(sorted(NOTE_ATTACHMENTS))}) are; link to it where it lives online"
-        )
-    return None
 
 
 def _read_bytes(item: NoteFile, limit: int) -> bytes | Problem:

@@ -12,6 +12,7 @@ findings whatever order the files were read in.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 from collections import Counter, defaultdict
@@ -190,6 +191,7 @@ class Finder:
         self.previous = [r for r, n in enumerate(self.model.notes) if n.id not in ids]
         self.pairs = similar_pairs(self.model, self.current)
         self.groups = group(self.current, self.pairs, threshold)
+        self._described: dict[tuple[int, ...], Finding] = {}
 
     def notes_of(self, ids: Iterable[str]) -> tuple[Note, ...]:
         """The notes with these ids, by id, each once."""
@@ -231,10 +233,18 @@ class Finder:
         return Findings(tuple(found), tuple(n.id for n in singles))
 
     def _finding(self, rows: list[int], previous: list[int]) -> Finding:
+        """The finding of a group; what its notes say is made once per group (an area that
+        holds a whole finding shows the company's), how many P notes are like it each time."""
+        earlier = self._heard_before(rows, previous)
+        made = self._described.get(tuple(rows))
+        if made is None:
+            made = self._described[tuple(rows)] = self._describe(rows)
+        return dataclasses.replace(made, new=earlier == 0, previous=earlier)
+
+    def _describe(self, rows: list[int]) -> Finding:
         order = self._representative_first(rows)
         notes = [self.model.notes[r] for r in order]
         typical = order[:TYPICAL]
-        earlier = self._heard_before(rows, previous)
         return Finding(
             headline=notes[0].title,
             terms=key_terms(
@@ -249,8 +259,8 @@ class Finder:
             areas=_distinct(n.area for n in notes),
             first_heard=min(n.date for n in notes),
             last_heard=max(n.date for n in notes),
-            new=earlier == 0,
-            previous=earlier,
+            new=True,
+            previous=0,
             quotes=finding_quotes(notes),
         )
 

@@ -19,7 +19,7 @@ from generator.model import Area, CompanySummary, Note, Problem, Wiki
 from generator.notes.areas import parse_areas
 from generator.notes.files import NOT_NOTES, NoteFile, find_note_files
 from generator.notes.gitrepo import Repo, diff_changes, open_repo, read_files, resolve_commit
-from generator.notes.load import check_ids, check_related, parse_note, readable_fields
+from generator.notes.load import check_related, parse_note, readable_fields, wiki_of
 from generator.notes.project import Project
 from generator.signals.similar import SimilarNotes
 from generator.signals.summary import summarize
@@ -174,11 +174,12 @@ def wiki_from_parsed(
     items = [NoteFile(path, Path(path)) for path in sorted(parsed)]
     notes = [note for note, _, _ in parsed.values() if note is not None]
     broken_links = check_related(notes, {item.id for item in items})
-    problems = [*found, *(p for _, own, _ in parsed.values() for p in own), *broken_links]
-    problems.extend(check_ids(items))
     unlinked = {p.path for p in broken_links}
-    linked = [n for n in notes if n.path not in unlinked]
-    return Wiki(tuple(linked), areas, tuple(sorted(set(problems))), checked=len(parsed))
+    results = [
+        (None if note is None or note.path in unlinked else note, list(own))
+        for note, own, _ in (parsed[item.path] for item in items)
+    ]
+    return wiki_of(items, results, areas, [*found, *broken_links])
 
 
 def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str]) -> tuple[NoteChange, ...]:
