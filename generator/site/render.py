@@ -64,6 +64,11 @@ def html(value: Any) -> Markup:
         value = human_date(value)
     return Markup.escape("" if value is None else value)
 
+def pick(keys: Any, mapping: Any) -> list[Any]:
+    """The values of `mapping` at `keys`, in order: `ids|pick(notes)`."""
+    return [mapping[key] for key in keys]
+
+
 def trusted(value: str) -> Markup:
     """Mark text we generated ourselves as safe to print unescaped."""
     return Markup(value)
@@ -122,6 +127,7 @@ def environment(overrides: str | None = None, flavour: Flavour = "site") -> jinj
         html=html,
         md=md_escape,
         without_html=without_html,
+        pick=pick,
     )
     if flavour == "gfm":
         env.filters["join"] = _gfm_join
