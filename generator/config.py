@@ -30,6 +30,8 @@ DEFAULT_SOURCES = (
     "other",
 )
 DEFAULT_CONFIDENCE = ("low", "medium", "high")
+DEFAULT_STATUSES = ("proposed", "planned", "building", "shipped", "dropped")
+DEFAULT_OPEN = ("proposed", "planned", "building")
 
 
 def _opt(default: Any, doc: str) -> Any:
@@ -65,6 +67,18 @@ class Settings:
     brief_findings: int = _opt(10, "Findings the planning brief opens with.")
     unattributed_share: float = _opt(
         0.5, "An area is unattributed when at least this share of W notes names no customer."
+    )
+    decision_statuses: tuple[str, ...] = _opt(
+        DEFAULT_STATUSES, "Allowed values of a decision's `status`."
+    )
+    open_statuses: tuple[str, ...] = _opt(
+        DEFAULT_OPEN, "Statuses of an open decision: the evidence flags watch these."
+    )
+    shipped_statuses: tuple[str, ...] = _opt(
+        ("shipped",), "Statuses of a done decision: like open ones, it acts on what it cites."
+    )
+    unaddressed_customers: int = _opt(
+        3, "Distinct W customers at which a finding no open or shipped decision cites is flagged."
     )
     duplicate_threshold: float = _opt(
         0.6, "Similarity (0-1) at which `insights check` warns of a near-duplicate."
@@ -116,9 +130,10 @@ def check_settings(settings: Settings) -> list[OptionProblem]:
     """Options that are each well-typed but make no sense, alone or together."""
     problems = [
         OptionProblem(key, f"insights: option '{key}': give at least one value")
-        for key in ("sources", "confidence_levels")
+        for key in ("sources", "confidence_levels", "decision_statuses")
         if not getattr(settings, key)
     ]
+    problems += _status_problems(settings)
     if settings.confidence_levels and settings.default_confidence not in settings.confidence_levels:
         problems.append(OptionProblem("default_confidence", (
             f"insights: option 'default_confidence': '{settings.default_confidence}' is not one "
@@ -137,6 +152,24 @@ def check_settings(settings: Settings) -> list[OptionProblem]:
         if why:
             message = f"insights: option 'allowed_contacts': {why}"
             problems.append(OptionProblem("allowed_contacts", message, item=index))
+    return problems
+
+
+def _status_problems(settings: Settings) -> list[OptionProblem]:
+    """Open and shipped statuses must be decision statuses, and no status can be both."""
+    problems = []
+    for key in ("open_statuses", "shipped_statuses"):
+        for index, status in enumerate(getattr(settings, key)):
+            if status not in settings.decision_statuses:
+                known = ", ".join(settings.decision_statuses)
+                message = (f"insights: option '{key}': '{status}' is not one of "
+                           f"decision_statuses ({known})")  # fmt: skip
+                problems.append(OptionProblem(key, message, item=index))
+    for index, status in enumerate(settings.shipped_statuses):
+        if status in settings.open_statuses:
+            message = (f"insights: option 'shipped_statuses': '{status}' is open too "
+                       "(open_statuses); a decision is either open or done")  # fmt: skip
+            problems.append(OptionProblem("shipped_statuses", message, item=index))
     return problems
 
 

@@ -79,10 +79,36 @@ class Note:
 
     def position(self, field_name: str) -> tuple[int, int]:
         """The 1-based line and column of a front-matter field's value (1, 1 if absent)."""
-        for name, line, column in self.positions:
-            if name == field_name:
-                return line, column
-        return 1, 1
+        return _position(self.positions, field_name)
+
+
+def _position(positions: tuple[tuple[str, int, int], ...], field_name: str) -> tuple[int, int]:
+    for name, line, column in positions:
+        if name == field_name:
+            return line, column
+    return 1, 1
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One validated product decision (`kind: decision`) and the insight ids it cites."""
+
+    id: str
+    path: str
+    title: str
+    date: dt.date  # when it was decided
+    area: str
+    status: str
+    owner: str | None = None
+    evidence: tuple[str, ...] = ()  # insight ids, as written
+    body: str = ""
+    body_line: int = 1
+    content_hash: str = ""
+    positions: tuple[tuple[str, int, int], ...] = ()
+
+    def position(self, field_name: str) -> tuple[int, int]:
+        """The 1-based line and column of a front-matter field's value (1, 1 if absent)."""
+        return _position(self.positions, field_name)
 
 
 @dataclass(frozen=True)
@@ -97,12 +123,14 @@ class GitInfo:
 
 @dataclass(frozen=True)
 class Wiki:
-    """Everything loaded from the notes folder: the notes, the areas and every problem found."""
+    """Everything loaded from the notes folder: the insight notes, the decisions (never among
+    the notes), the areas and every problem found."""
 
     notes: tuple[Note, ...]
     areas: tuple[Area, ...]
     problems: tuple[Problem, ...] = ()
     checked: int = 0
+    decisions: tuple[Decision, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -168,7 +196,42 @@ class Finding:
 class Flag:
     """A signal-health flag raised on an area, and why, in words."""
 
-    name: Literal["going_dark", "echo_chamber", "over_contacted", "unattributed"]
+    name: Literal[
+        "going_dark", "echo_chamber", "over_contacted", "unattributed", "no_evidence",
+        "stale_evidence",
+    ]  # fmt: skip
+    why: str
+
+
+@dataclass(frozen=True)
+class EvidenceStrength:
+    """What a decision's evidence adds up to: distinct customers, sources and areas, and the
+    age of the newest insight it cites, as of the summary's day."""
+
+    insights: int
+    customers: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    newest: dt.date | None = None
+    age_days: int | None = None
+    line: str = ""  # all of it, in words
+
+
+@dataclass(frozen=True)
+class DecisionSummary:
+    """A decision as the summaries see it: open or not, its evidence and its flags."""
+
+    decision: Decision
+    open: bool
+    strength: EvidenceStrength
+    flags: tuple[Flag, ...] = ()  # no_evidence, stale_evidence: open decisions only
+
+
+@dataclass(frozen=True)
+class UnaddressedFinding:
+    """A finding heard from enough customers that no open or shipped decision acts on."""
+
+    finding: Finding
     why: str
 
 
@@ -199,6 +262,7 @@ class AreaSummary:
     single_signals: tuple[str, ...] = ()  # ids of W notes in no finding, newest first
     unattributed: bool = False  # too many W notes name no customer to judge echo chambers
     elsewhere: tuple[Note, ...] = ()  # W notes of other areas in the area's findings
+    decisions: tuple[DecisionSummary, ...] = ()  # the area's open decisions, newest first
 
     @property
     def retired(self) -> bool:
@@ -245,6 +309,19 @@ class CompanySummary:
     emerging: tuple[tuple[str, str], ...] = field(default=())  # (area, tag)
     findings: tuple[Finding, ...] = ()  # across every area, best first
     single_signals: tuple[str, ...] = ()  # ids of W notes in no finding, newest first
+    decisions: tuple[DecisionSummary, ...] = ()  # every decision: open first, then newest
+    unaddressed: tuple[UnaddressedFinding, ...] = ()  # best first
+    unaddressed_customers: int = 3  # the customers at which a finding is one
+
+    @property
+    def decisions_without_evidence(self) -> tuple[str, ...]:
+        """Ids of the open decisions that cite no insight."""
+        return tuple(s.decision.id for s in self.decisions if _flagged(s, "no_evidence"))
+
+    @property
+    def decisions_with_stale_evidence(self) -> tuple[str, ...]:
+        """Ids of the open decisions whose every insight is older than the window."""
+        return tuple(s.decision.id for s in self.decisions if _flagged(s, "stale_evidence"))
 
     @cached_property
     def notes_by_id(self) -> dict[str, Note]:
@@ -255,6 +332,10 @@ class CompanySummary:
     def area_names(self) -> dict[str, str]:
         """Each area's name by slug."""
         return {s.area.slug: s.area.name for s in self.areas}
+
+
+def _flagged(summary: DecisionSummary, name: str) -> bool:
+    return any(f.name == name for f in summary.flags)
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,15 @@ def test_options_are_coerced() -> None:
         ({"areas_file": "../areas.yml"}, "option 'areas_file': give a path inside the wiki"),
         ({"notes_dir": 3}, "option 'notes_dir': expected text"),
         ({"as_of": "2026-02-30"}, "option 'as_of': '2026-02-30' is not a real date"),
+        ({"decision_statuses": []}, "option 'decision_statuses': give at least one value"),
+        ({"open_statuses": ["planned", "later"]},
+         "option 'open_statuses': 'later' is not one of decision_statuses (proposed, planned, "
+         "building, shipped, dropped)"),
+        ({"decision_statuses": ["now", "done"], "open_statuses": ["now"]},
+         "option 'shipped_statuses': 'shipped' is not one of decision_statuses (now, done)"),
+        ({"shipped_statuses": ["shipped", "building"]},
+         "option 'shipped_statuses': 'building' is open too (open_statuses); a decision is "
+         "either open or done"),
     ],
 )  # fmt: skip
 def test_bad_options_name_the_option(raw: dict[str, object], message: str) -> None:

@@ -18,7 +18,7 @@ from generator.yamlfile import Located, shorten
 REQUIRED = ("title", "date", "area", "source")
 LIST_FIELDS = ("customers", "tags", "related")
 TEXT_FIELDS = ("team", "author", "confidence")
-KNOWN_KEYS = (*REQUIRED, *LIST_FIELDS, *TEXT_FIELDS)
+KNOWN_KEYS = (*REQUIRED, *LIST_FIELDS, *TEXT_FIELDS, "kind")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FRONT_MATTER_LINE = 2  # the file line of the front matter's first line
@@ -59,7 +59,12 @@ class FieldChecker:
 
     Positions are `(field, line, column)` in the file; list items of `related` are recorded
     as `related[0]`, `related[1]`, ... so that `check_related` can point at the item.
+    A subclass checks another kind of file by its own `required` and `known` fields.
     """
+
+    required: tuple[str, ...] = REQUIRED
+    known: tuple[str, ...] = KNOWN_KEYS
+    date_hint = "use the day the signal was heard"
 
     def __init__(
         self, out: Collector, settings: Settings, areas: tuple[Area, ...], as_of: dt.date
@@ -73,15 +78,15 @@ class FieldChecker:
     def check(self, fields: dict[str, Located]) -> dict[str, Any]:
         """The checked value of each known field, for Note(**values); a field with an error
         (even one such as personal data in the title, whose value is kept) is left out."""
-        values: dict[str, Any] = {"confidence": self.settings.default_confidence}
-        for key in REQUIRED:
+        values = self.defaults()
+        for key in self.required:
             if key not in fields:
                 self.out.add(1, 1, "missing-field", f"required field '{key}' is missing; "
                              f"add a line '{key}: ...' to the front matter")  # fmt: skip
         for key, loc in fields.items():
             self.record(key, loc)
-            if key not in KNOWN_KEYS:
-                self.out.at_key(loc, "unknown-key", _unknown_key(key), "warning")
+            if key not in self.known:
+                self.out.at_key(loc, "unknown-key", _unknown_key(key, self.known), "warning")
                 continue
             before = len(self.out.problems)
             value = getattr(self, "check_" + key)(loc)
@@ -89,6 +94,10 @@ class FieldChecker:
                 values[key] = value
         self.check_retired(values, fields)
         return values
+
+    def defaults(self) -> dict[str, Any]:
+        """The values of the optional fields a file leaves out."""
+        return {"confidence": self.settings.default_confidence}
 
     def check_retired(self, values: dict[str, Any], fields: dict[str, Located]) -> None:
         """Warn of a note dated in the window whose area is retired."""
@@ -110,7 +119,7 @@ class FieldChecker:
                         f"write {key}: ... on one line")  # fmt: skip
             return None
         text = "" if loc.value is None else (loc.text or "").strip()
-        if not text and key in REQUIRED:
+        if not text and key in self.required:
             self.out.at(loc, "empty-field", f"'{key}' is empty; give it a value")
         return text or None
 
@@ -132,7 +141,7 @@ class FieldChecker:
             return None
         if day > self.as_of:
             self.out.at(loc, "future-date", f"date {day} is after the as-of date {self.as_of}; "
-                        "use the day the signal was heard")  # fmt: skip
+                        f"{self.date_hint}")  # fmt: skip
             return None
         return day
 
@@ -154,6 +163,10 @@ class FieldChecker:
         hint = did_you_mean(text, choices) or f" (choose one of: {', '.join(choices)})"
         self.out.at(loc, f"unknown-{key}", f"'{shorten(text)}' is not a known {key}{hint}; "
                     f"new ones go in {where}")  # fmt: skip
+        return None
+
+    def check_kind(self, loc: Located) -> None:
+        """Nothing to keep: the kind was read first, to choose the checker (see kind_of)."""
         return None
 
     def check_team(self, loc: Located) -> str | None:
@@ -212,8 +225,8 @@ def _bad_date(text: str) -> str:
     return f"date '{shorten(text)}' is not {what}; write YYYY-MM-DD, the day the signal was heard"
 
 
-def _unknown_key(key: str) -> str:
-    hint = did_you_mean(key, KNOWN_KEYS)
+def _unknown_key(key: str, known: tuple[str, ...]) -> str:
+    hint = did_you_mean(key, known)
     return f"unknown field '{shorten(key)}' is ignored{hint}"
 
 
@@ -240,8 +253,8 @@ def kind(value: Any) -> str:
     return "a number" if isinstance(value, int | float) else "text"
 
 
-def front_matter_schema(settings: Settings, areas: tuple[Area, ...]) -> dict[str, Any]:
-    """A JSON Schema of the front matter, from the same definitions the checker uses."""
+def insight_schema(settings: Settings, areas: tuple[Area, ...]) -> dict[str, Any]:
+    """A JSON Schema of an insight note's front matter, from the definitions the checker uses."""
     slug = {"type": "string", "pattern": SLUG.pattern}
     text = {"type": "string", "minLength": 1}
     described = {
@@ -260,10 +273,10 @@ def front_matter_schema(settings: Settings, areas: tuple[Area, ...]) -> dict[str
                        "default": settings.default_confidence},
         "related": {"type": "array", "items": {"type": "string", "pattern": ID.pattern},
                     "description": "Ids (file names without .md) of other notes."},
+        "kind": {"enum": ["insight"], "description": "Leave it out: an insight is the default."},
     }  # fmt: skip
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "Insight note front matter",
+        "title": "Insight note",
         "type": "object",
         "required": list(REQUIRED),
         "properties": {key: described[key] for key in KNOWN_KEYS},

@@ -1,15 +1,16 @@
-"""Links from a note's body to files: each must lead to a file the wiki publishes."""
+"""Links from a note's (or a decision's) body to files: each must lead to a file the wiki
+publishes."""
 
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from generator.model import Note, Problem
+from generator.model import Decision, Note, Problem
 from generator.notes import scan
 from generator.notes.files import NOTE_ATTACHMENTS, NoteFile
 from generator.yamlfile import shorten
 
-Parsed = tuple[Note | None, list[Problem]]
+Parsed = tuple[Note | Decision | None, list[Problem]]
 
 
 def with_link_warnings(item: NoteFile, parsed: Parsed, *, notes_dir: str) -> Parsed:
@@ -18,7 +19,7 @@ def with_link_warnings(item: NoteFile, parsed: Parsed, *, notes_dir: str) -> Par
     return note, problems + (_check_links(note, item, notes_dir) if note is not None else [])
 
 
-def _check_links(note: Note, item: NoteFile, notes_dir: str) -> list[Problem]:
+def _check_links(note: Note | Decision, item: NoteFile, notes_dir: str) -> list[Problem]:
     """Warn of each link or image in the body that leads to no published file."""
     links = scan.local_links(note.body)
     if not links:
