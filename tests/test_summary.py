@@ -678,6 +678,16 @@ def test_the_json_contract() -> None:
         ],
         "findings": [BILLING_FINDING, ONBOARDING_FINDING],
         "single_signals": [],
+        "decisions": [],
+        "decisions_without_evidence": [],
+        "decisions_with_stale_evidence": [],
+        "unaddressed_findings": [
+            {
+                **BILLING_FINDING,
+                "why": "Heard from 4 customers in the last 90 days (3 or more), and no open or "
+                "shipped decision cites any of its 4 insights.",
+            }
+        ],
     }
 
 

@@ -200,7 +200,9 @@ def summary(
         notes_have = "1 note has" if broken == 1 else f"{broken} notes have"
         click.echo(f"warning: {notes_have} errors and are left out; run insights check", err=True)
     try:
-        company = summarize(wiki.notes, wiki.areas, day, project.settings, days)
+        company = summarize(
+            wiki.notes, wiki.areas, day, project.settings, days, decisions=wiki.decisions
+        )
     except ValueError as exc:
         raise ConfigProblem(str(exc)) from None
     top = project.settings.brief_findings

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
 
@@ -21,10 +21,12 @@ from generator.model import (
     CompanySummary,
     CrossAreaTheme,
     CustomerCount,
+    Decision,
     Flag,
     Note,
     Theme,
 )
+from generator.signals.decisions import summarize_decisions
 from generator.signals.findings import Finder
 from generator.signals.highlights import strongest_signals, voices, weekly_counts
 
@@ -68,8 +70,10 @@ def summarize(
     as_of: dt.date,
     settings: Settings,
     days: int | None = None,
+    decisions: Sequence[Decision] = (),
 ) -> CompanySummary:
-    """Every area's summary and the company-wide flags, for the window ending on `as_of`."""
+    """Every area's summary and the company-wide flags, for the window ending on `as_of`;
+    with `decisions`, their evidence and the findings no decision acts on."""
     span = Windows(as_of, settings.window_days if days is None else days)
     if span.days < 1:
         raise ValueError(f"the summary window must be at least 1 day, not {span.days}")
@@ -84,11 +88,12 @@ def summarize(
         for area in sorted(areas, key=lambda a: a.slug)
     )
     company = finder.company()
+    decided = summarize_decisions(decisions, heard, company.findings, span.start, as_of, settings)
     return CompanySummary(
         as_of=as_of,
         start=span.start,
         days=span.days,
-        areas=summaries,
+        areas=tuple(replace(s, decisions=decided.open_in(s.area.slug)) for s in summaries),
         over_contacted=contacts,
         going_dark=tuple(s.area.slug for s in summaries if s.going_dark),
         echo_chambers=tuple(s.area.slug for s in summaries if s.echo_chamber),
@@ -96,6 +101,9 @@ def summarize(
         emerging=tuple((s.area.slug, tag) for s in summaries for tag in s.emerging),
         findings=company.findings,
         single_signals=company.single_signals,
+        decisions=decided.decisions,
+        unaddressed=decided.unaddressed,
+        unaddressed_customers=settings.unaddressed_customers,
     )
 
 

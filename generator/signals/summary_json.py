@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from generator.model import AreaSummary, CompanySummary, CustomerCount, Finding, Theme
+from generator.model import (
+    AreaSummary,
+    CompanySummary,
+    CustomerCount,
+    DecisionSummary,
+    EvidenceStrength,
+    Finding,
+    Theme,
+)
 
 
 def summary_to_json(summary: CompanySummary) -> dict[str, Any]:
@@ -30,6 +38,12 @@ def summary_to_json(summary: CompanySummary) -> dict[str, Any]:
             "over_contacted_customers": [_contact_json(c) for c in summary.over_contacted],
             "findings": [finding_to_json(f) for f in summary.findings],
             "single_signals": list(summary.single_signals),
+            "decisions": [decision_to_json(d) for d in summary.decisions],
+            "decisions_without_evidence": list(summary.decisions_without_evidence),
+            "decisions_with_stale_evidence": list(summary.decisions_with_stale_evidence),
+            "unaddressed_findings": [
+                {**finding_to_json(u.finding), "why": u.why} for u in summary.unaddressed
+            ],
         },
     }
 
@@ -76,6 +90,36 @@ def area_to_json(area: AreaSummary) -> dict[str, Any]:
         "single_signals": list(area.single_signals),
         "unattributed": area.unattributed,
         "retired": area.retired,
+    }
+
+
+def decision_to_json(summary: DecisionSummary) -> dict[str, Any]:
+    """A decision, its evidence strength and its flags, each with why."""
+    decision = summary.decision
+    return {
+        "id": decision.id,
+        "path": decision.path,
+        "title": decision.title,
+        "date": decision.date.isoformat(),
+        "area": decision.area,
+        "status": decision.status,
+        "owner": decision.owner,
+        "open": summary.open,
+        "evidence": list(decision.evidence),
+        "strength": _strength_json(summary.strength),
+        "flags": [{"name": f.name, "why": f.why} for f in summary.flags],
+    }
+
+
+def _strength_json(strength: EvidenceStrength) -> dict[str, Any]:
+    return {
+        "insights": strength.insights,
+        "customers": list(strength.customers),
+        "sources": list(strength.sources),
+        "areas": list(strength.areas),
+        "newest": strength.newest.isoformat() if strength.newest else None,
+        "age_days": strength.age_days,
+        "why": strength.line,
     }
 
 

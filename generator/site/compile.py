@@ -134,7 +134,7 @@ def compile_site(
         wiki=wiki,
         settings=settings,
         as_of=day,
-        summary=summarize(wiki.notes, wiki.areas, day, settings),
+        summary=summarize(wiki.notes, wiki.areas, day, settings, decisions=wiki.decisions),
         history=git_history(root, settings.notes_dir) if settings.git_history else {},
         related=related_map(wiki.notes),
         backlinks=backlinks(wiki.notes),
