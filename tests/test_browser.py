@@ -16,6 +16,7 @@ from tests.conftest import FIXTURES
 pytestmark = pytest.mark.browser
 
 INSIGHT = "billing/2026-06-20-invoices-lack-cost-centres/"
+DECISION = "decisions/2026-06-25-cost-centres-on-invoice-lines/"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -71,14 +72,17 @@ def test_customer_page_lists_every_insight_of_that_customer(page: Any, site_url:
 
 @pytest.mark.parametrize(
     "path",
-    ["", INSIGHT, "areas/billing/", "brief/", "customers/", "tags/", "timeline/", "browse/"],
-)
+    ["", INSIGHT, "areas/billing/", "brief/", "customers/", "tags/", "timeline/", "browse/",
+     DECISION, "decisions/"],
+)  # fmt: skip
 def test_no_page_scrolls_sideways_on_a_phone(browser: Any, site_url: str, path: str) -> None:
     context = browser.new_context(viewport=PHONE, is_mobile=True)
     tab = context.new_page()
     tab.goto(site_url + path)
     width = tab.evaluate("document.documentElement.scrollWidth")
-    name = {"": "home", INSIGHT: "insight", "areas/billing/": "area"}.get(path)
+    names = {"": "home", INSIGHT: "insight", "areas/billing/": "area", "brief/": "brief",
+             DECISION: "decision", "decisions/": "decisions"}  # fmt: skip
+    name = names.get(path)
     if name:
         screenshot(tab, f"{name}-phone")
     context.close()
@@ -138,3 +142,51 @@ def test_a_hostile_notes_page_runs_no_script(page: Any) -> None:
     assert [e for e in page.errors if not e.startswith("Failed to load resource")] == []
     hrefs = page.eval_on_selector_all("[href], [src]", "es => es.map(e => e.href || e.src)")
     assert all(h.startswith(("http:", "https:", "about:blank#")) for h in hrefs), hrefs
+
+
+def test_a_decision_page_shows_its_evidence_and_leads_to_the_listing(
+    page: Any, site_url: str
+) -> None:
+    page.goto(site_url + DECISION)
+    assert (
+        page.locator("article h1")
+        .first.inner_text()
+        .startswith("Show cost centres on invoice lines <b>and</b> in the *CSV* | export")
+    )
+    meta = page.locator(".decision-meta").inner_text()
+    for text in ("Planned", "Marcus Lee", "25 Jun 2026", "Billing"):
+        assert text in meta, text
+    assert page.get_by_text("Evidence strength:").is_visible()
+    evidence = page.locator("article h2#evidence + ul > li > a").all_inner_texts()
+    assert evidence[:2] == [
+        "Finance teams reconcile invoices by hand because line items lack cost centres",
+        "Quarterly seat true-up invoices arrive without a breakdown",
+    ]
+    screenshot(page, "decision-desktop")
+    page.get_by_role("link", name="All decisions").click()
+    page.wait_for_url("**/decisions/")
+    assert page.locator(".decision-list > li:visible").count() == 3
+    assert page.locator("#decision-count").inner_text() == "All 3 decisions, newest first."
+    assert page.errors == []
+
+
+def test_the_decisions_listing_filters_by_status_and_area(page: Any, site_url: str) -> None:
+    page.goto(site_url + "decisions/")
+    shown = page.locator(".decision-list > li:visible > a")
+    page.get_by_label("Area", exact=True).select_option("onboarding")
+    assert shown.all_inner_texts() == [
+        "Build an SSO setup wizard", "Offer 45-day trials to regulated buyers"
+    ]  # fmt: skip
+    page.get_by_label("Status", exact=True).select_option("building")
+    assert shown.all_inner_texts() == ["Offer 45-day trials to regulated buyers"]
+    assert "status=building" in page.url and "area=onboarding" in page.url
+    assert page.locator("#decision-count").inner_text() == "1 of 3 decisions match, newest first."
+    page.reload()
+    assert page.get_by_label("Status", exact=True).input_value() == "building"
+    assert shown.all_inner_texts() == ["Offer 45-day trials to regulated buyers"]
+    screenshot(page, "decisions-desktop")
+    page.go_back()
+    page.wait_for_function(
+        "document.querySelectorAll('.decision-list > li:not([hidden])').length === 2"
+    )
+    assert page.errors == []

@@ -167,3 +167,39 @@ def test_an_overridden_list_row_may_link_anywhere(tmp_path: Path) -> None:
     assert together == alone
     assert '<a href="./">c</a>' in together["customers/c3/index.md"]
     assert '<a href="../../customers/c3/">c</a>' in together["areas/billing/index.md"]
+
+
+DECISION = "decisions/2026-06-25-cost-centres-on-invoice-lines.md"
+
+
+def test_decisions_have_pages_a_listing_and_links_from_their_evidence(
+    small_pages: dict[str, str],
+) -> None:
+    listing = small_pages["decisions/index.md"]
+    assert '<li data-status="planned" data-area="billing"><a href="2026-06-25-cost-' in listing
+    assert '<option value="proposed">Proposed (1)</option>' in listing
+    assert "**3 decisions**, 3 open: 1 proposed · 1 planned · 1 building." in listing
+    page = small_pages[DECISION]
+    assert "**Evidence strength:** 2 insights from 2 customers, 2 sources and 1 area; the " \
+           "newest is 10 days old." in page  # fmt: skip
+    assert "· 20 Jun 2026 · Interview · contoso, fabrikam · Billing" in page
+    assert "<b>and</b>" not in "".join(small_pages.values())
+    insight = small_pages["billing/2026-06-20-invoices-lack-cost-centres.md"]
+    assert (
+        '<span class="insight-meta__label">Informs</span> <a href="../../decisions/2026-06-25-'
+        'cost-centres-on-invoice-lines/">Show cost centres on invoice lines &lt;b&gt;and&lt;/b&gt;'
+    ) in insight
+    area = small_pages["areas/onboarding/index.md"]
+    assert "### Open decisions\n\n- [Build an SSO setup wizard](../../decisions/2026-06-29" in area
+    assert "    **Building without listening.** No customer evidence" in area
+
+
+def test_a_flagged_decision_says_why_on_its_page(small_pages: dict[str, str]) -> None:
+    page = small_pages["decisions/2026-06-29-sso-setup-wizard.md"]
+    assert '!!! warning "Building without listening"\n\n    It is proposed and cites no' in page
+    stale = small_pages["decisions/2026-03-01-longer-trials-for-regulated-buyers.md"]
+    assert '!!! warning "Stale evidence"\n\n    The one insight it cites is older' in stale
+
+
+def test_nav_links_the_decisions_listing() -> None:
+    assert {"Decisions": "decisions/index.md"} in pages.nav(_wiki_context(3))

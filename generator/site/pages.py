@@ -7,122 +7,32 @@ engine can render. Links between pages are relative `.md` paths, so the engine c
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from functools import cache, partial
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
-from generator.site import chart
+from generator.model import Area, Note
 from generator.notes import body as notebody
-from generator.site import render
-from generator.model import Area, CompanySummary, GitInfo, Note, Wiki
-from generator.notes.load import slugify
-from generator.config import Settings
-from generator.site.urls import (
-    FIXED,
-    Url,
-    href_from,
-    note_item_from,
-    page_url,
-    paged,
-    target,
-    url_from,
+from generator.site import chart, decision_pages, render
+from generator.site.context import (
+    Group,
+    Page,
+    PageMaker,
+    SiteContext,
+    fitted_body,
+    make_page,
+    newest_first,
+    note_src,
+    under,
 )
+from generator.site.urls import FIXED, paged, target
 
-
-@dataclass(frozen=True)
-class Page:
-    """One generated page: where it lives (a POSIX path ending in .md) and its Markdown.
-
-    Long lists of insights are not Markdown: each sits in `fragments` as ready HTML, and the
-    Markdown holds an HTML comment in its place. Parsing 90,000 list rows as Markdown (or even
-    as raw HTML, which Python-Markdown also parses) was the biggest cost of a large build;
-    `splice` puts the HTML in after the Markdown is rendered. A page whose Markdown holds a
-    note's raw HTML is `untrusted`: what the Markdown became is sanitised, between fragments.
-    """
-
-    src_uri: str
-    markdown: str
-    fragments: tuple[tuple[str, str], ...] = ()
-    untrusted: bool = False
-
-    def splice(self, html: str) -> str:
-        """The rendered page with each fragment in place of its marker (and, if `untrusted`,
-        the rest sanitised; a note cannot write a marker, since its comments are dropped)."""
-        if not self.untrusted:
-            for marker, fragment in self.fragments:
-                html = html.replace(marker, fragment, 1)
-            return html
-        parts = []
-        for marker, fragment in self.fragments:
-            before, found, after = html.partition(marker)
-            if found:
-                parts += [notebody.clean_html(before), fragment]
-                html = after
-        return "".join([*parts, notebody.clean_html(html)])
-
-
-@dataclass(frozen=True)
-class Group:
-    """A listing: the notes that share an area, tag, customer, team, source or month."""
-
-    kind: str
-    key: str
-    name: str
-    notes: tuple[Note, ...]
-    description: str = ""
-
-
-@dataclass
-class SiteContext:
-    """Everything the pages are made from; built once per build."""
-
-    wiki: Wiki
-    settings: Settings
-    as_of: dt.date
-    summary: CompanySummary | None = None
-    related: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    backlinks: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    history: Mapping[str, GitInfo] = field(default_factory=dict)
-    overrides: str | None = None
-    site_name: str = "Insight Wiki"
-    directory_urls: bool = True
-    feed_url: str = "feed.xml"
-
-    def __post_init__(self) -> None:
-        self.notes = sorted(self.wiki.notes, key=newest_first)
-        self.by_id = {n.id: n for n in self.notes}
-        self.src_of = {n.id: note_src(n, self.settings) for n in self.notes}
-        self.areas = {a.slug: a for a in self.wiki.areas}
-        self.group_cache: dict[str, list[Group]] = {}
-        self.row_cache: dict[str, list[tuple[Any, Any]]] = {}  # see note_item_from
-        self.dest_cache: dict[tuple[str, str, int], tuple[list[str], bool]] = {}
-
-
-def newest_first(note: Note) -> tuple[int, str]:
-    """Sort key: newest date first, then by id so equal dates keep a stable order."""
-    return (-note.date.toordinal(), note.id)
-
-
-def note_src(note: Note, settings: Settings) -> str:
-    """A note's page keeps the note's path under the notes folder, so relative images work."""
-    return under(note.path, settings.notes_dir)
-
-
-def under(path: str, folder: str) -> str:
-    """posixpath.relpath(path, folder), quickly for the usual case of a path inside folder."""
-    prefix = _folder_prefix(folder)
-    if path.startswith(prefix) and "/." not in path:
-        return path[len(prefix) :]
-    return posixpath.relpath(path, folder)
-
-
-@cache
-def _folder_prefix(folder: str) -> str:
-    clean = posixpath.normpath(folder)
-    return "" if clean == "." else clean + "/"
+__all__ = [  # Page, SiteContext and their helpers live in context.py
+    "Group", "Page", "PageMaker", "SiteContext", "feed_xml", "groups", "nav", "newest_first",
+    "note_src", "page_plan", "under",
+]  # fmt: skip
 
 
 # --- Groups -------------------------------------------------------------------------------
@@ -161,7 +71,6 @@ def _month_name(key: str) -> str:
 # --- Pages --------------------------------------------------------------------------------
 
 
-PageMaker = Callable[[], "Page"]
 KINDS = ("area", "tag", "customer", "team", "source", "month")
 
 
@@ -180,37 +89,16 @@ def page_plan(ctx: SiteContext) -> dict[str, PageMaker]:
         for group in kind_groups:
             plan.update(listing_plan(ctx, group))
     plan[FIXED["browse"]] = partial(browse_page, ctx)
+    plan.update(decision_pages.decision_plan(ctx))
     for note in ctx.notes:
         plan[ctx.src_of[note.id]] = partial(insight_page, ctx, note)
     return plan
 
 
-def _page(ctx: SiteContext, src: str, template: str, **context: Any) -> Page:
-    fragments: list[tuple[str, str]] = []
-
-    def fragment(html: str) -> Any:
-        marker = f"<!--insights-fragment-{len(fragments)}-->"
-        fragments.append((marker, str(html)))
-        return render.trusted("\n" + marker + "\n")
-
-    href = href_from(ctx, src)
-    text = render.render(
-        template,
-        ctx.overrides,
-        url=url_from(ctx, src),
-        href=href,
-        note_item=note_item_from(ctx, href),
-        fragment=fragment,
-        as_of=ctx.as_of,
-        ctx=ctx,
-        **context,
-    )
-    return Page(src, text, tuple(fragments))
-
 
 def home_page(ctx: SiteContext) -> Page:
     """The front door: what the wiki is, where to start, the newest insights."""
-    return _page(
+    return make_page(
         ctx,
         "index.md",
         "home.md.j2",
@@ -227,7 +115,7 @@ def home_page(ctx: SiteContext) -> Page:
 def brief_page(ctx: SiteContext) -> Page:
     """The company-wide planning brief."""
     top = ctx.settings.brief_findings
-    return _page(ctx, "brief.md", "brief.md.j2", company=ctx.summary, top=top)
+    return make_page(ctx, "brief.md", "brief.md.j2", company=ctx.summary, top=top)
 
 
 TITLES = {
@@ -249,7 +137,7 @@ def index_page(ctx: SiteContext, kind: str, kind_groups: list[Group]) -> Page:
         (g, sum(window_start <= n.date <= ctx.as_of for n in g.notes))
         for g in (reversed(kind_groups) if kind == "month" else kind_groups)
     ]
-    return _page(ctx, src, "index.md.j2", kind=kind, title=title, intro=intro, rows=rows)
+    return make_page(ctx, src, "index.md.j2", kind=kind, title=title, intro=intro, rows=rows)
 
 
 def listing_plan(ctx: SiteContext, group: Group) -> dict[str, PageMaker]:
@@ -267,7 +155,7 @@ def listing_page(
     ctx: SiteContext, group: Group, notes: Sequence[Note], number: int, pages: int
 ) -> Page:
     """One page of a group's listing."""
-    return _page(
+    return make_page(
         ctx,
         paged(target(ctx, group.kind, group.key), number),
         "listing.md.j2",
@@ -295,20 +183,15 @@ def _listing_extra(ctx: SiteContext, group: Group, number: int) -> dict[str, Any
 
 def browse_page(ctx: SiteContext) -> Page:
     """The filterable list of every insight (its data comes from browse/insights.json)."""
-    return _page(ctx, FIXED["browse"], "browse.md.j2", total=len(ctx.notes))
-
-
-def _fitted(note: Note) -> str:
-    """The note's body as its page shows it: under the title, lists apart from paragraphs."""
-    return notebody.loosen_lists(notebody.fit_headings(note.body, note.title))
+    return make_page(ctx, FIXED["browse"], "browse.md.j2", total=len(ctx.notes))
 
 
 def insight_page(ctx: SiteContext, note: Note) -> Page:
     """One insight: title, metadata panel, body, related insights and backlinks."""
     related = [ctx.by_id[i] for i in ctx.related.get(note.id, note.related) if i in ctx.by_id]
     backlinks = [ctx.by_id[i] for i in ctx.backlinks.get(note.id, ()) if i in ctx.by_id]
-    body = notebody.for_markdown(_fitted(note))
-    page = _page(
+    body = notebody.for_markdown(fitted_body(note))
+    page = make_page(
         ctx,
         note_src(note, ctx.settings),
         "insight.md.j2",
@@ -317,6 +200,7 @@ def insight_page(ctx: SiteContext, note: Note) -> Page:
         body=render.trusted(body),
         related=related,
         backlinks=backlinks,
+        informs=ctx.informs.get(note.id, ()),
         git=ctx.history.get(note.path),
     )
     return replace(page, untrusted=notebody.may_hold_html(body))
@@ -328,6 +212,7 @@ def nav(ctx: SiteContext) -> list[Any]:
     if ctx.summary is not None:
         entries.append({"Planning brief": "brief.md"})
     entries.append({"Browse": FIXED["browse"]})
+    entries.append({"Decisions": FIXED["decisions"]})
     areas = [{"All areas": "areas/index.md"}]
     areas += [{a.name: target(ctx, "area", a.slug)} for a in ctx.wiki.areas]
     entries.append({"Areas": areas})

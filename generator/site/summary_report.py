@@ -23,11 +23,14 @@ Url = Callable[..., Markup]
 def report_url(notes: Sequence[Note], company: CompanySummary) -> Url:
     """A `url(kind, key)` for the report: repository paths for notes, anchors for the rest."""
     paths = {n.id: n.path for n in notes}
+    paths.update((s.decision.id, s.decision.path) for s in company.decisions)
     names = {s.area.slug: s.area.name for s in company.areas}
 
     def url(kind: str, key: str = "", page: int = 1) -> Markup:
-        if kind == "note":
+        if kind in ("note", "decision"):
             return render.link(paths.get(key, key))
+        if kind == "decisions":
+            return render.link("#" + heading_anchor("Decisions and their evidence"))
         if kind == "area":
             return render.link("#" + heading_anchor(names.get(key, key)))
         if kind in ("brief", "home"):

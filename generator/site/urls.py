@@ -11,7 +11,7 @@ from generator.notes.load import slugify
 from generator.site import render
 
 if TYPE_CHECKING:
-    from generator.site.pages import SiteContext
+    from generator.site.context import SiteContext
 
 Url = Callable[..., Any]
 
@@ -23,12 +23,17 @@ KIND_DIRS = {
     "source": "sources",
     "month": "timeline",
 }
-FIXED = {"home": "index.md", "brief": "brief.md", "browse": "browse/index.md"}
+FIXED = {
+    "home": "index.md",
+    "brief": "brief.md",
+    "browse": "browse/index.md",
+    "decisions": "decisions/index.md",
+}
 
 
 def target(ctx: SiteContext, kind: str, key: str = "") -> str:
-    """The src_uri of a page, by kind: note, area, tag, customer, team, source, month, ..."""
-    if kind == "note":
+    """The src_uri of a page, by kind: note, decision, area, tag, customer, team, source, ..."""
+    if kind in ("note", "decision"):
         return ctx.src_of[key]
     if kind in FIXED:
         return FIXED[kind]
