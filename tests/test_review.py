@@ -392,3 +392,81 @@ def test_near_duplicates_unless_linked(
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)["duplicates"]
     assert [(d["path"], d["other"].split("/")[-1]) for d in found] == expected
+
+
+# --- Decisions ----------------------------------------------------------------------------
+
+
+def decision_text(
+    title: str, status: str, evidence: list[str] | None, area: str = "billing"
+) -> str:
+    lines = ["---", "kind: decision", f"title: {title}", "date: 2026-06-20", f"area: {area}",
+             f"status: {status}", "owner: Marcus Lee"]  # fmt: skip
+    if evidence is not None:
+        lines.append(f"evidence: [{', '.join(evidence)}]")
+    return "\n".join(lines) + "\n---\nWhy we decided this.\n"
+
+
+def test_review_lists_decisions_with_their_evidence_strength(
+    repo: GitRepo, run: Run, golden: Callable[[str, str], None]
+) -> None:
+    repo.write("insights/decisions/2026-06-20-accept-invoices.md", decision_text(
+        "Accept payment by invoice", "planned",
+        ["2026-04-20-card-only-autopay", "2026-04-15-invoice-pdf-missing-vat"]))  # fmt: skip
+    repo.write("insights/decisions/2026-06-20-usage-pricing.md", decision_text(
+        "Switch to usage pricing", "proposed", None))  # fmt: skip
+    repo.write("insights/decisions/2026-06-20-shipped-csv.md", decision_text(
+        "Audit log as CSV", "shipped", [], area="admin-console"))  # fmt: skip
+    result = run("--base", "base")
+    assert result.exit_code == 0, result.output
+    golden("review/decisions.md", result.output)
+    assert "| Change | Decision | Area | Decided | Status | Evidence |" in result.output
+    assert (
+        "2 insights from 2 customers, 1 source and 1 area; the newest is 71 days old."
+        in result.output
+    )
+    data = json.loads(run("--base", "base", "--format", "json").output)
+    accept = next(n for n in data["notes"] if n["title"] == "Accept payment by invoice")
+    assert accept["kind"] == "decision" and accept["status"] == "planned"
+    assert accept["evidence"] == ["2026-04-20-card-only-autopay",
+                                  "2026-04-15-invoice-pdf-missing-vat"]  # fmt: skip
+    assert accept["strength"].startswith("2 insights from 2 customers")
+    warned = [(p["path"], p["code"], p["line"], p["message"]) for p in data["problems"]]
+    assert warned == [
+        (
+            "insights/decisions/2026-06-20-usage-pricing.md",
+            "no-evidence",
+            3,
+            "no customer evidence: cite the insights behind it in `evidence:`",
+        )
+    ]  # fmt: skip  (the shipped one is not open, and only new decisions are warned of)
+
+
+def test_a_new_open_decision_with_an_empty_evidence_list_is_warned_of_there(
+    repo: GitRepo, run: Run
+) -> None:
+    repo.write("insights/decisions/d.md", decision_text("Build a wizard", "building", []))
+    result = run("--base", "base", "--format", "github")
+    assert result.exit_code == 0, result.output
+    assert (
+        "::warning file=insights/decisions/d.md,line=8,col=11,title=no-evidence::no customer "
+        "evidence: cite the insights behind it in `evidence:`"
+    ) in result.output
+
+
+def test_a_changed_decision_is_not_warned_of_but_its_broken_evidence_is(
+    repo: GitRepo, run: Run
+) -> None:
+    repo.write("insights/decisions/d.md", decision_text("Build a wizard", "planned", None))
+    repo.commit("a decision")
+    repo.git("tag", "with-decision")
+    repo.write("insights/decisions/d.md", decision_text("Build a wizard", "planned",
+                                                        ["2026-05-01-seat-true-upp"]))  # fmt: skip
+    result = run("--base", "with-decision", "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert [n["change"] for n in data["notes"]] == ["changed"]
+    assert [(p["code"], p["line"], p["column"]) for p in data["problems"]] == [
+        ("unknown-evidence", 8, 12)
+    ]
+    assert "did you mean '2026-05-01-seat-true-up'?" in data["problems"][0]["message"]

@@ -9,58 +9,55 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from generator.config import Settings, SettingsError
-from generator.model import Area, CompanySummary, Note, Problem, Wiki
-from generator.notes.areas import parse_areas
-from generator.notes.files import NOT_NOTES, NoteFile, find_note_files
-from generator.notes.gitrepo import Repo, diff_changes, open_repo, read_files, resolve_commit
-from generator.notes.load import check_related, parse_note, readable_fields, wiki_of
+from generator.model import CompanySummary, Decision, EvidenceStrength, Note, Problem, Wiki
+from generator.notes.gitrepo import Repo, diff_changes, open_repo, resolve_commit
 from generator.notes.project import Project
+from generator.signals.decisions import is_open, summarize_decision
 from generator.signals.similar import SimilarNotes
-from generator.signals.summary import summarize
+from generator.signals.snapshots import (
+    Shown,
+    Snapshot,
+    is_note_path,
+    revision_snapshot,
+    work_tree_snapshot,
+)
+from generator.signals.summary import Windows, summarize
+
+__all__ = [  # snapshots of a revision live in snapshots.py
+    "KINDS", "Duplicate", "NoteChange", "Review", "Shown", "Snapshot", "is_note_path",
+    "load_review", "make_review",
+]  # fmt: skip
 
 Kind = Literal["added", "changed", "renamed", "removed"]
 KINDS: tuple[Kind, ...] = ("added", "changed", "renamed", "removed")
-
-
-@dataclass(frozen=True)
-class Shown:
-    """What a review shows of a note: each field that could be read, None where it could not."""
-
-    title: str | None = None
-    area: str | None = None
-    date: dt.date | None = None
-    source: str | None = None
-    customers: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, values: Mapping[str, Any] | Note) -> Shown:
-        """The fields of a note, or of the values of a note with errors that could be read."""
-        if isinstance(values, Note):
-            values = {field.name: getattr(values, field.name) for field in fields(cls)}
-        return cls(
-            **{field.name: values[field.name] for field in fields(cls) if field.name in values}
-        )
+NO_EVIDENCE = "no customer evidence: cite the insights behind it in `evidence:`"
 
 
 @dataclass(frozen=True)
 class NoteChange:
-    """One note added, changed, renamed or removed.
+    """One note (or decision) added, changed, renamed or removed.
 
     `note` is None when the note has errors; `shown` is what could still be read of it, and
-    None only when its front matter cannot be read at all.
+    None only when its front matter cannot be read at all. A decision that is not removed
+    has its evidence strength, as the head revision's notes make it.
     """
 
     kind: Kind
     path: str
     old_path: str | None = None
-    note: Note | None = None
+    note: Note | Decision | None = None
     shown: Shown | None = None
+    strength: EvidenceStrength | None = None
+
+    @property
+    def decision(self) -> bool:
+        """Whether the file changed is a decision."""
+        return self.shown is not None and self.shown.decision
 
 
 @dataclass(frozen=True)
@@ -73,18 +70,6 @@ class Duplicate:
     other: str
     other_title: str
     similarity: float
-
-
-Parsed = tuple[Note | None, tuple[Problem, ...], Shown | None]
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The notes of one revision: their bytes and parse results by path, and the wiki they make."""
-
-    files: Mapping[str, bytes]
-    parsed: Mapping[str, Parsed]
-    wiki: Wiki
 
 
 @dataclass(frozen=True)
@@ -116,70 +101,15 @@ class Review:
         tally = Counter(c.kind for c in self.changes)
         return {kind: tally[kind] for kind in KINDS}
 
+    @property
+    def note_changes(self) -> tuple[NoteChange, ...]:
+        """The changes to insight notes (and to files that cannot be read)."""
+        return tuple(c for c in self.changes if not c.decision)
 
-def is_note_path(path: str, notes_dir: str) -> bool:
-    """Whether a file path names a note, by the rules `insights check` finds notes with."""
-    folder = notes_dir.strip("/")
-    if folder not in ("", ".") and not path.startswith(folder + "/"):
-        return False
-    inner = path[len(folder) + 1 :] if folder not in ("", ".") else path
-    *dirs, name = inner.split("/")
-    hidden = name.startswith(".") or any(d.startswith(("_", ".")) for d in dirs)
-    return name.endswith(".md") and name.lower() not in NOT_NOTES and not hidden
-
-
-def snapshot(
-    files: Mapping[str, bytes],
-    areas_text: str | None,
-    settings: Settings,
-    as_of: dt.date,
-    found: Sequence[Problem] = (),
-    earlier: Snapshot | None = None,
-) -> Snapshot:
-    """Parse and validate a revision's notes against that revision's area registry.
-
-    Files whose bytes (and registry) are unchanged since an `earlier` snapshot are not parsed
-    again: a review of one edit in 10,000 notes parses 10,001.
-    """
-    if areas_text is None:
-        msg = "the area registry is missing; create it with 'slug: {name: ..., owner: ...}'"
-        areas: tuple[Area, ...] = ()
-        problems = [Problem(settings.areas_file, 1, 1, "error", "missing-registry", msg)]
-    else:
-        areas, problems = parse_areas(settings.areas_file, areas_text)
-    reuse = earlier if earlier is not None and earlier.wiki.areas == areas else None
-    parsed = {
-        path: reuse.parsed[path]
-        if reuse is not None and reuse.files.get(path) == data
-        else parse_file(path, data, settings, areas, as_of)
-        for path, data in sorted(files.items())
-    }
-    return Snapshot(files, parsed, wiki_from_parsed(parsed, areas, [*found, *problems]))
-
-
-def parse_file(
-    path: str, data: bytes, settings: Settings, areas: tuple[Area, ...], as_of: dt.date
-) -> Parsed:
-    """One file's note (None if it has errors), its own problems (`related:` left unchecked)
-    and what a reviewer can be shown of it."""
-    note, problems = parse_note(path, data, settings, areas, as_of)
-    values = note or readable_fields(path, data, settings, areas, as_of)
-    return note, tuple(problems), None if values is None else Shown.of(values)
-
-
-def wiki_from_parsed(
-    parsed: Mapping[str, Parsed], areas: tuple[Area, ...], found: Sequence[Problem] = ()
-) -> Wiki:
-    """The wiki of parsed files, after the checks across notes: duplicate and unknown ids."""
-    items = [NoteFile(path, Path(path)) for path in sorted(parsed)]
-    notes = [note for note, _, _ in parsed.values() if note is not None]
-    broken_links = check_related(notes, {item.id for item in items})
-    unlinked = {p.path for p in broken_links}
-    results = [
-        (None if note is None or note.path in unlinked else note, list(own))
-        for note, own, _ in (parsed[item.path] for item in items)
-    ]
-    return wiki_of(items, results, areas, [*found, *broken_links])
+    @property
+    def decision_changes(self) -> tuple[NoteChange, ...]:
+        """The changes to decisions."""
+        return tuple(c for c in self.changes if c.decision)
 
 
 def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str]) -> tuple[NoteChange, ...]:
@@ -202,12 +132,18 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str]) -> tuple
     return tuple(sorted(changes, key=lambda c: (KINDS.index(c.kind), c.path)))
 
 
-def _by_path(side: Snapshot) -> dict[str, Note]:
-    return {note.path: note for note in side.wiki.notes}
+def _by_path(side: Snapshot) -> dict[str, Note | Decision]:
+    found: dict[str, Note | Decision] = {note.path: note for note in side.wiki.notes}
+    found.update((decision.path, decision) for decision in side.wiki.decisions)
+    return found
 
 
 def _change(
-    side: Snapshot, notes: dict[str, Note], kind: Kind, path: str, old_path: str | None = None
+    side: Snapshot,
+    notes: dict[str, Note | Decision],
+    kind: Kind,
+    path: str,
+    old_path: str | None = None,
 ) -> NoteChange:
     """A change with the note as the snapshot's wiki has it (None if it has errors there)."""
     shown = side.parsed[path][2] if path in side.parsed else None
@@ -324,8 +260,9 @@ def make_review(
     settings: Settings,
 ) -> Review:
     """The review of the change from `base` to `head` as of a day."""
-    changes = compare(base, head, renames)
+    changes = with_strength(compare(base, head, renames), head.wiki, as_of, settings)
     changed = touched(changes)
+    problems = (*review_problems(base.wiki, head.wiki, changed), *unheard(changes, settings))
     before = summarize(base.wiki.notes, base.wiki.areas, as_of, settings)
     after = summarize(head.wiki.notes, head.wiki.areas, as_of, settings)
     return Review(
@@ -334,10 +271,40 @@ def make_review(
         as_of=as_of,
         days=after.days,
         changes=changes,
-        problems=review_problems(base.wiki, head.wiki, changed),
+        problems=tuple(sorted(problems)),
         duplicates=near_duplicates(head.wiki, changed, settings.duplicate_threshold),
         context=wiki_context(before, after, settings) if changes else (),
     )
+
+
+def with_strength(
+    changes: Sequence[NoteChange], wiki: Wiki, as_of: dt.date, settings: Settings
+) -> tuple[NoteChange, ...]:
+    """The changes, each decision not removed with its evidence strength in the head wiki."""
+    notes = {n.id: n for n in wiki.notes}
+    start = Windows(as_of, settings.window_days).start
+    return tuple(
+        replace(c, strength=summarize_decision(c.note, notes, start, as_of, settings).strength)
+        if isinstance(c.note, Decision) and c.kind != "removed"
+        else c
+        for c in changes
+    )
+
+
+def unheard(changes: Sequence[NoteChange], settings: Settings) -> list[Problem]:
+    """A warning on each new open decision that cites no insight."""
+    problems = []
+    for change in changes:
+        decision = change.note
+        if change.kind != "added" or not isinstance(decision, Decision) or decision.evidence:
+            continue
+        if is_open(decision, settings):
+            written = {name for name, _, _ in decision.positions}
+            line, column = decision.position("evidence" if "evidence" in written else "title")
+            problems.append(
+                Problem(decision.path, line, column, "warning", "no-evidence", NO_EVIDENCE)
+            )
+    return problems
 
 
 # --- Reading the two revisions -------------------------------------------------------------
@@ -363,36 +330,3 @@ def load_review(
         return make_review(labels, base, head, renames, as_of, settings), repo
     except ValueError as exc:  # a window of 0 days: the config is wrong
         raise SettingsError(f"insights: {exc}") from None
-
-
-def revision_snapshot(
-    repo: Repo, commit: str, settings: Settings, as_of: dt.date, earlier: Snapshot | None = None
-) -> Snapshot:
-    """The notes and the registry at a commit, read by two git processes."""
-    files = read_files(repo, commit, [settings.notes_dir, settings.areas_file])
-    notes = {p: data for p, data in files.items() if is_note_path(p, settings.notes_dir)}
-    registry = files.get(settings.areas_file)
-    areas_text = None if registry is None else registry.decode("utf-8", "replace")
-    return snapshot(notes, areas_text, settings, as_of, earlier=earlier)
-
-
-def work_tree_snapshot(
-    project: Project, as_of: dt.date, earlier: Snapshot | None = None
-) -> Snapshot:
-    """The notes and the registry as they are on disk now."""
-    files: dict[str, bytes] = {}
-    found: list[Problem] = []
-    for item in find_note_files(project.root, project.settings):
-        if item.problem is not None:
-            found.append(item.problem)
-            continue
-        try:
-            files[item.path] = item.absolute.read_bytes()
-        except OSError as exc:
-            msg = f"cannot read the file ({exc.strerror}); check its permissions"
-            found.append(Problem(item.path, 1, 1, "error", "unreadable", msg))
-    try:
-        areas_text: str | None = (project.root / project.settings.areas_file).read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        areas_text = None
-    return snapshot(files, areas_text, project.settings, as_of, found, earlier)

@@ -39,7 +39,7 @@ def to_json(review: Review) -> str:
 
 def _change_json(change: NoteChange) -> dict[str, Any]:
     shown = change.shown or Shown()
-    return {
+    data: dict[str, Any] = {
         "change": change.kind,
         "path": change.path,
         "old_path": change.old_path,
@@ -47,8 +47,17 @@ def _change_json(change: NoteChange) -> dict[str, Any]:
         "title": shown.title,
         "area": shown.area,
         "date": shown.date.isoformat() if shown.date else None,
-        "source": shown.source,
-        "customers": list(shown.customers),
+    }
+    if not shown.decision:
+        return {**data, "source": shown.source, "customers": list(shown.customers)}
+    strength = change.strength
+    return {
+        **data,
+        "kind": "decision",
+        "status": shown.status,
+        "owner": shown.owner,
+        "evidence": list(shown.evidence),
+        "strength": strength.line if strength else None,
     }
 
 
