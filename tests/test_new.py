@@ -277,3 +277,90 @@ def test_the_example_note_in_contributing_passes_check(make_wiki: WikiFactory) -
         main, ["check", "--config", str(root / "mkdocs.yml"), "--as-of", "2026-10-20"]
     )
     assert result.output == "Checked 1 note: 0 errors, 0 warnings.\n"
+
+
+# --- Decisions ----------------------------------------------------------------------------
+
+
+def test_a_new_decision_cites_its_evidence_and_passes_check(make_wiki: WikiFactory) -> None:
+    from tests.conftest import note_text
+
+    root = make_wiki({"billing/2026-06-01-po-numbers.md": note_text()})
+    result = new(root, "Add a purchase-order field", "--decision", "--area", "billing",
+                 "--status", "planned", "--owner", "Nadia Costa",
+                 "--evidence", "2026-06-01-po-numbers")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rel = "insights/decisions/2026-06-30-add-a-purchase-order-field.md"
+    assert result.output == f"Created {rel}\n"
+    assert (root / rel).read_text(encoding="utf-8") == (
+        "---\n"
+        "kind: decision\n"
+        "title: Add a purchase-order field\n"
+        "date: 2026-06-30\n"
+        "area: billing\n"
+        "status: planned\n"
+        "owner: Nadia Costa\n"
+        "evidence: [2026-06-01-po-numbers]\n"
+        "---\n"
+        "## Why\n\n_Why we decided this: what customers told us (cite those insights in "
+        "`evidence:`)._\n\n"
+        "## What we expect to change for customers\n\n_What should change for them, and how "
+        "we will know it did._\n"
+    )
+    assert check(root).output == "Checked 2 notes: 0 errors, 0 warnings.\n"
+
+
+def test_a_new_decision_is_proposed_by_its_author_by_default(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "wiki")
+    repo.write("mkdocs.yml", MKDOCS_YML)
+    repo.write("insights/areas.yml", "billing:\n  name: Billing\n")
+    result = new(repo.root, "Try usage pricing", "--decision", "--area", "billing")
+    assert result.exit_code == 0, result.output
+    text = (repo.root / "insights/decisions/2026-06-30-try-usage-pricing.md").read_text()
+    assert "status: proposed\nowner: Ann Author\nevidence: []\n" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--evidence", "2026-06-01-po-number"],
+         "--evidence '2026-06-01-po-number' names no insight (did you mean "
+         "'2026-06-01-po-numbers'?); give the file name of an insight note, without .md"),
+        (["--evidence", "earlier-decision"],
+         "--evidence 'earlier-decision' is a decision, not an insight; cite the insight notes "
+         "behind it"),
+        (["--status", "plannd"], "--status 'plannd' is not a known status (did you mean "
+                                 "'planned'?)"),
+        (["--source", "interview", "--tag", "x"], "--source, --tag are for insight notes, not "
+                                                  "decisions"),
+    ],
+)  # fmt: skip
+def test_a_new_decision_refuses_what_would_not_pass(
+    make_wiki: WikiFactory, args: list[str], message: str
+) -> None:
+    from tests.conftest import note_text
+
+    earlier = (
+        "---\nkind: decision\ntitle: E\ndate: 2026-06-01\narea: billing\nstatus: planned\n"
+        "---\nWhy.\n"
+    )
+    root = make_wiki({"billing/2026-06-01-po-numbers.md": note_text(),
+                      "decisions/earlier-decision.md": earlier})  # fmt: skip
+    result = new(root, "A decision", "--decision", "--area", "billing", *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (root / "insights" / "decisions" / "2026-06-30-a-decision.md").exists()
+
+
+def test_decision_options_need_decision(root: Path) -> None:
+    result = new(root, "A note", "--area", "billing", "--source", "interview",
+                 "--evidence", "x", "--owner", "Nadia")  # fmt: skip
+    assert result.exit_code == 2
+    assert "--owner, --evidence are for decisions: add --decision" in result.output
+
+
+def test_a_new_decision_without_a_terminal_asks_for_no_source(root: Path) -> None:
+    result = new(root, "--decision")
+    assert result.exit_code == 2
+    assert "missing TITLE, --area (areas: billing, onboarding, empty-area)" in result.output
+    assert "--source" not in result.output

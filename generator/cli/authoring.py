@@ -24,8 +24,13 @@ from generator.config import resolve_as_of
 @click.option("--source", help="How it was heard: interview, survey, support-ticket, ...")
 @click.option("--customer", "customers", multiple=True, help="A customer handle; repeatable.")
 @click.option("--tag", "tags", multiple=True, help="A theme, as a lowercase slug; repeatable.")
-@click.option("--date", "day", type=DATE, help="The day it was heard. [default: today]")
+@click.option("--date", "day", type=DATE, help="The day it was heard or decided. [default: today]")
 @click.option("--team", help="The team that heard it.")
+@click.option("--decision", is_flag=True, help="Write a decision (kind: decision), not an insight.")
+@click.option("--status", help="A decision's status, e.g. proposed, planned, building, shipped, "
+              "dropped. [default: proposed]")  # fmt: skip
+@click.option("--owner", help="Who owns a decision. [default: git config user.name]")
+@click.option("--evidence", multiple=True, help="An insight's id behind a decision; repeatable.")
 @click.option("--edit", is_flag=True, help="Open the new note in $EDITOR.")
 @config_option
 def new(
@@ -36,14 +41,20 @@ def new(
     tags: tuple[str, ...],
     day: dt.date | None,
     team: str | None,
+    decision: bool,
+    status: str | None,
+    owner: str | None,
+    evidence: tuple[str, ...],
     edit: bool,
     config_file: Path | None,
 ) -> None:
     """Create a note: front matter filled in, and an outline that fits its source.
 
     Writes <notes folder>/<area>/<date>-<title as a slug>.md, with the author from
-    'git config user.name'. In a terminal it asks for a missing title, area or source;
-    elsewhere they must be given. It never overwrites a file.
+    'git config user.name'. With --decision it writes a decision instead, to
+    <notes folder>/decisions/<date>-<title as a slug>.md, citing the insights given with
+    --evidence. In a terminal it asks for a missing title, area or source; elsewhere they
+    must be given. It never overwrites a file.
     """
     from generator.notes import scaffold
     from generator.notes.areas import load_areas
@@ -57,11 +68,24 @@ def new(
     if problems:
         raise ConfigProblem("\n".join(p.format() for p in problems))
     slugs = [a.slug for a in areas]
-    title, area, source = _ask_missing(title, area, source, slugs, settings.sources)
-    note = scaffold.NewNote(title, area, source, day or today, customers, tags, team,
-                            user_name(project.root))  # fmt: skip
     try:
-        rel, text, found = scaffold.prepare_note(project.root, settings, areas, note, today)
+        if decision:
+            _only_for("insight notes, not decisions", source=source, customer=customers, tag=tags,
+                      team=team)  # fmt: skip
+            title, area, _ = _ask_missing(title, area, None, slugs, ())
+            status = status or scaffold.first_status(settings)
+            owner = owner or user_name(project.root)
+            made = scaffold.NewDecision(title, area, status, day or today, owner, evidence)
+            with config_errors():
+                rel, text, found = scaffold.prepare_decision(
+                    project.root, settings, areas, made, today
+                )
+        else:
+            _only_for("decisions: add --decision", status=status, owner=owner, evidence=evidence)
+            title, area, source = _ask_missing(title, area, source, slugs, settings.sources)
+            note = scaffold.NewNote(title, area, source, day or today, customers, tags, team,
+                                    user_name(project.root))  # fmt: skip
+            rel, text, found = scaffold.prepare_note(project.root, settings, areas, note, today)
     except scaffold.ScaffoldError as exc:
         raise click.UsageError(str(exc)) from None
     if any(p.severity == "error" for p in found):
@@ -70,6 +94,14 @@ def new(
     click.echo(f"Created {rel}")
     if edit:
         click.edit(filename=str(project.root / rel))
+
+
+def _only_for(which: str, **given: object) -> None:
+    """Refuse options that the kind of note being written has no use for."""
+    used = [f"--{name}" for name, value in given.items() if value]
+    if used:
+        verb = "is" if len(used) == 1 else "are"
+        raise click.UsageError(f"{', '.join(used)} {verb} for {which}")
 
 
 def _interactive() -> bool:
@@ -84,9 +116,10 @@ def _ask_missing(
     areas: list[str],
     sources: tuple[str, ...],
 ) -> tuple[str, str, str]:
-    """Prompt for a missing title, area or source in a terminal; elsewhere, fail saying which."""
-    missing = [name for name, v in (("TITLE", title), ("--area", area), ("--source", source))
-               if not v]  # fmt: skip
+    """Prompt for a missing title, area or source (if `sources` are offered: a decision has
+    none) in a terminal; elsewhere, fail saying which."""
+    asked = (("TITLE", title), ("--area", area), *((("--source", source),) if sources else ()))
+    missing = [name for name, v in asked if not v]
     if missing and not _interactive():
         raise click.UsageError(f"missing {', '.join(missing)} (areas: {', '.join(areas)}); "
                                "give them on the command line, as there is no terminal to "
@@ -95,10 +128,10 @@ def _ask_missing(
         title = click.prompt("Title (the finding, as a sentence)")
     if not area:
         area = click.prompt("Area", type=click.Choice(areas))
-    if not source:
+    if not source and sources:
         default = "interview" if "interview" in sources else None
         source = click.prompt("Source", type=click.Choice(sources), default=default)
-    return str(title), str(area), str(source)
+    return str(title), str(area), str(source or "")
 
 
 def _write_new(path: Path, text: str) -> None:

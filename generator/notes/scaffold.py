@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +77,11 @@ OUTLINES: dict[str, tuple[tuple[str, str], ...]] = {
         ("So what", "What it means for the product."),
     ),
 }
+DECISION_OUTLINE = (
+    ("Why", "Why we decided this: what customers told us (cite those insights in `evidence:`)."),
+    ("What we expect to change for customers", "What should change for them, and how we will "
+     "know it did."),
+)  # fmt: skip
 GENERIC_OUTLINE = (
     ("Context", "Where this came from, and who it concerns (by handle, no contact details)."),
     ("What we learned", "The one finding, in a few sentences."),
@@ -132,7 +137,7 @@ def note_path(note: NewNote, settings: Settings) -> str:
     return f"{settings.notes_dir}/{note.area}/{note_id(note)}.md"
 
 
-def note_id(note: NewNote) -> str:
+def note_id(note: NewNote | NewDecision) -> str:
     """The new note's id: its date and a slug of its title, cut at a word boundary."""
     slug = slugify(note.title)
     if len(slug) > SLUG_LENGTH:
@@ -160,8 +165,74 @@ def note_text(note: NewNote, settings: Settings) -> str:
 
 def outline(source: str) -> str:
     """The body outline for a source: a heading and an italic prompt per section."""
-    sections = OUTLINES.get(source, GENERIC_OUTLINE)
+    return _sections(OUTLINES.get(source, GENERIC_OUTLINE))
+
+
+def _sections(sections: Sequence[tuple[str, str]]) -> str:
     return "\n".join(f"## {heading}\n\n_{prompt}_\n" for heading, prompt in sections)
+
+
+# --- Decisions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewDecision:
+    """What `insights new --decision` is asked to write."""
+
+    title: str
+    area: str
+    status: str
+    day: dt.date
+    owner: str | None = None
+    evidence: tuple[str, ...] = ()
+
+
+def validate_decision(
+    decision: NewDecision,
+    settings: Settings,
+    areas: Sequence[Area],
+    as_of: dt.date,
+    insights: Collection[str],
+    decided: Collection[str] = (),
+) -> None:
+    """Raise ScaffoldError for the first option that would make an invalid decision;
+    `insights` and `decided` are the ids of the wiki's insight notes and decisions."""
+    if not decision.title.strip() or "\n" in decision.title:
+        raise ScaffoldError("the title must be one line of text")
+    _choice("area", decision.area, [a.slug for a in areas], "insights/areas.yml")
+    _choice("status", decision.status, settings.decision_statuses,
+            "the plugin's 'decision_statuses' option")  # fmt: skip
+    if decision.day > as_of:
+        raise ScaffoldError(f"--date {decision.day} is after today ({as_of}); "
+                            "use the day it was decided")  # fmt: skip
+    for cited in decision.evidence:
+        if cited in decided:
+            raise ScaffoldError(f"--evidence '{cited}' is a decision, not an insight; cite "
+                                "the insight notes behind it")  # fmt: skip
+        if cited not in insights:
+            raise ScaffoldError(f"--evidence '{cited}' names no insight"
+                                f"{did_you_mean(cited, insights)}; give the file name of an "
+                                "insight note, without .md")  # fmt: skip
+
+
+def decision_path(decision: NewDecision, settings: Settings) -> str:
+    """`<notes_dir>/decisions/<date>-<slug>.md`, relative to the folder holding mkdocs.yml."""
+    return f"{settings.notes_dir}/decisions/{note_id(decision)}.md"
+
+
+def decision_text(decision: NewDecision) -> str:
+    """The whole decision: front matter, then an outline of why and what should change."""
+    fields: dict[str, object] = {
+        "kind": "decision",
+        "title": decision.title.strip(),
+        "date": decision.day,
+        "area": decision.area,
+        "status": decision.status,
+    }
+    if decision.owner:
+        fields["owner"] = decision.owner
+    fields["evidence"] = list(dict.fromkeys(decision.evidence))
+    return f"---\n{dump(fields)}---\n{_sections(DECISION_OUTLINE)}"
 
 
 def wiki_files(today: dt.date) -> dict[str, str]:
@@ -200,5 +271,37 @@ def prepare_note(
         raise ScaffoldError(f"{taken[note_id(note)]} already exists (note ids are unique); "
                             "choose another title or date")  # fmt: skip
     text = note_text(note, settings)
+    _, found = parse_note(rel, text.encode(), settings, tuple(areas), as_of)
+    return rel, text, found
+
+
+def first_status(settings: Settings) -> str:
+    """The status a new decision gets unless told: proposed, if the wiki has that status."""
+    statuses = settings.decision_statuses
+    return "proposed" if "proposed" in statuses else statuses[0]
+
+
+def prepare_decision(
+    root: Path, settings: Settings, areas: Sequence[Area], decision: NewDecision, as_of: dt.date
+) -> tuple[str, str, list[Problem]]:
+    """A new decision's path (relative to the wiki), its text, and what `insights check` would
+    say of it; ScaffoldError if the options are wrong, an id in `evidence` names no insight, or
+    a note with its id exists already."""
+    from generator.notes.files import find_note_files
+    from generator.notes.load import load_wiki, parse_note
+
+    files = find_note_files(root, settings)
+    decided: set[str] = set()
+    if decision.evidence:  # only then is every note read
+        wiki = load_wiki(root, settings, tuple(areas), as_of, files)
+        decided = {d.id for d in wiki.decisions}
+    insights = {f.id for f in files} - decided
+    validate_decision(decision, settings, areas, as_of, insights, decided)
+    rel = decision_path(decision, settings)
+    taken = {f.id: f.path for f in files}
+    if note_id(decision) in taken:
+        raise ScaffoldError(f"{taken[note_id(decision)]} already exists (note ids are unique); "
+                            "choose another title or date")  # fmt: skip
+    text = decision_text(decision)
     _, found = parse_note(rel, text.encode(), settings, tuple(areas), as_of)
     return rel, text, found
