@@ -83,8 +83,8 @@ def test_one_insight_is_evidence_enough() -> None:
 def test_building_without_listening_says_why() -> None:
     (found,) = run([], [decision(status="proposed")]).decisions
     assert found.flags[0].why == (
-        "It is proposed and cites no insight, so nothing in the wiki shows what customers told "
-        "us about it. Cite the insights behind it in 'evidence:'."
+        "It is open (proposed) but cites no insight, so nothing in the wiki shows what "
+        "customers told us about it. Cite the insights behind it in 'evidence:'."
     )
     assert found.strength.line == "No customer evidence: it cites no insight."
 

@@ -178,7 +178,7 @@ def test_decisions_have_pages_a_listing_and_links_from_their_evidence(
     listing = small_pages["decisions/index.md"]
     assert '<li data-status="planned" data-area="billing"><a href="2026-06-25-cost-' in listing
     assert '<option value="proposed">Proposed (1)</option>' in listing
-    assert "**3 decisions**, 3 open: 1 proposed · 1 planned · 1 building." in listing
+    assert "**3 decisions** (3 open): 1 proposed · 1 planned · 1 building." in listing
     page = small_pages[DECISION]
     assert "**Evidence strength:** 2 insights from 2 customers, 2 sources and 1 area; the " \
            "newest is 10 days old." in page  # fmt: skip
@@ -196,7 +196,7 @@ def test_decisions_have_pages_a_listing_and_links_from_their_evidence(
 
 def test_a_flagged_decision_says_why_on_its_page(small_pages: dict[str, str]) -> None:
     page = small_pages["decisions/2026-06-29-sso-setup-wizard.md"]
-    assert '!!! warning "Building without listening"\n\n    It is proposed and cites no' in page
+    assert '!!! warning "Building without listening"\n\n    It is open \\(proposed\\) but' in page
     stale = small_pages["decisions/2026-03-01-longer-trials-for-regulated-buyers.md"]
     assert '!!! warning "Stale evidence"\n\n    The one insight it cites is older' in stale
 

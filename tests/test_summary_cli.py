@@ -147,3 +147,38 @@ def test_help_documents_every_option() -> None:
     assert result.exit_code == 0
     for option in ("AREA", "--as-of", "--days", "--format", "--config", "markdown|json"):
         assert option in result.output
+
+
+def test_the_decisions_section_of_the_brief_in_both_flavours(golden: Golden) -> None:
+    """The brief's Decisions and their evidence, on the site and in GitHub-flavoured Markdown."""
+    from generator.plugin.options import read_settings
+    from generator.site import pages
+    from generator.site.compile import compile_site
+
+    small = FIXTURES / "small"
+    built = compile_site(small, read_settings(small / "mkdocs.yml"), None)
+    site = pages.brief_page(built.context).markdown
+    github = summary(small).stdout
+    for name, text in (("brief-section.md", site), ("brief-section-github.md", github)):
+        section = text[text.index("## Decisions and their evidence") : text.index("## Areas")]
+        golden(f"decisions/{name}", section)
+    section = github[github.index("## Decisions and their") : github.index("## Areas")]
+    assert "insights/decisions/2026-06-29-sso-setup-wizard.md" in section  # the file, in a PR
+    assert "All decisions" not in section  # the listing is the site's
+    assert "&lt;" not in section and "<b>" not in section
+
+
+def test_the_summary_json_flags_decisions(tmp_path: Path) -> None:
+    root = tmp_path / "small"
+    shutil.copytree(FIXTURES / "small", root)
+    company = json.loads(summary(root, "--format", "json").stdout)["company"]
+    assert company["decisions_without_evidence"] == ["2026-06-29-sso-setup-wizard"]
+    assert company["decisions_with_stale_evidence"] == ["2026-03-01-longer-trials-for-regulated-buyers"]  # fmt: skip
+    assert company["unaddressed_findings"] == []
+    assert [d["id"] for d in company["decisions"]] == [
+        "2026-06-29-sso-setup-wizard",
+        "2026-06-25-cost-centres-on-invoice-lines",
+        "2026-03-01-longer-trials-for-regulated-buyers",
+    ]
+    flags = {d["id"]: [f["why"] for f in d["flags"]] for d in company["decisions"]}
+    assert flags["2026-06-29-sso-setup-wizard"][0].startswith("It is open (proposed) but cites")

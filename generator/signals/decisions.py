@@ -125,8 +125,8 @@ def evidence_flags(
 def no_evidence_why(decision: Decision) -> str:
     """Why an open decision is built without listening."""
     return (
-        f"It is {decision.status} and cites no insight, so nothing in the wiki shows what "
-        "customers told us about it. Cite the insights behind it in 'evidence:'."
+        f"It is open ({decision.status}) but cites no insight, so nothing in the wiki shows "
+        "what customers told us about it. Cite the insights behind it in 'evidence:'."
     )
 
 
