@@ -173,7 +173,8 @@ def test_the_summary_json_flags_decisions(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "small", root)
     company = json.loads(summary(root, "--format", "json").stdout)["company"]
     assert company["decisions_without_evidence"] == ["2026-06-29-sso-setup-wizard"]
-    assert company["decisions_with_stale_evidence"] == ["2026-03-01-longer-trials-for-regulated-buyers"]  # fmt: skip
+    stale = ["2026-03-01-longer-trials-for-regulated-buyers"]
+    assert company["decisions_with_stale_evidence"] == stale
     assert company["unaddressed_findings"] == []
     assert [d["id"] for d in company["decisions"]] == [
         "2026-06-29-sso-setup-wizard",
