@@ -2,12 +2,14 @@
 
 Each note becomes one TF-IDF vector in a single term space: its title's terms and its body's
 terms, each part scaled to unit length and the title weighted above the body, plus its tags as
-weak extra evidence. Notes are grouped by average-linkage clustering over the pairs that share
-a distinctive term: two groups merge only while the mean similarity of all their cross pairs
-stays at or above a threshold, so one common word cannot chain unrelated notes together.
+weak extra evidence. Two notes are compared only when they share MEET of their most
+distinctive words, and their cosine is scaled down when they share fewer than FULL words (zero
+under SHARED). Notes are grouped by average-linkage clustering: two groups merge only while the
+mean similarity of all their cross pairs stays at or above a threshold, so one common word
+cannot chain unrelated notes together.
 
-Everything is ordered by note id before any arithmetic, so the same notes give the same
-findings whatever order the files were read in.
+Everything is ordered by note id (then path) before any arithmetic, so the same notes give the
+same findings whatever order the files were read in.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class Model:
     """The notes of W and P as unit vectors, and which pairs are similar enough to compare."""
 
     def __init__(self, notes: Sequence[Note]) -> None:
-        self.notes = sorted(notes, key=lambda n: n.id)
+        self.notes = sorted(notes, key=lambda n: (n.id, n.path))
         self.words = [words(n) for n in self.notes]
         df = Counter(chain.from_iterable(set(w.title + w.body) for w in self.words))
         total = len(self.notes)
