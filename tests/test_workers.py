@@ -228,19 +228,25 @@ def test_a_worker_killed_outright_is_reported_with_what_to_do(
     assert errors[0].startswith(killed)
 
 
-def test_one_markdown_instance_per_process_writes_the_same_site(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """reuse.OneMarkdown: every page of a process converted by one Markdown instance, reset,
-    gives the site that MkDocs' new instance per page gives."""
-    made: list[int] = []
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The process id of each Markdown instance made in this process, as they are made."""
+    pids: list[int] = []
     real_init = markdown.Markdown.__init__
 
     def counting_init(self: markdown.Markdown, *args: Any, **kwargs: Any) -> None:
-        made.append(os.getpid())
+        pids.append(os.getpid())
         real_init(self, *args, **kwargs)
 
     monkeypatch.setattr(markdown.Markdown, "__init__", counting_init)
+    return pids
+
+
+def test_one_markdown_instance_per_process_writes_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, made: list[int]
+) -> None:
+    """reuse.OneMarkdown: every page of a process converted by one Markdown instance, reset,
+    gives the site that MkDocs' new instance per page gives."""
     one = small_wiki(tmp_path, 1)
     assert build(one, "--strict")[0] == 0
     assert mkdocs_pages.markdown is markdown  # given back after the build
@@ -255,19 +261,11 @@ def test_one_markdown_instance_per_process_writes_the_same_site(
 
 
 def test_the_speedups_switch_builds_the_same_site_both_ways(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, made: list[int]
 ) -> None:
     """`speedups: false` (one Markdown instance a page, every partial rendered for each page,
     no page workers) and the default give the same site, byte for byte; and the switch does
     turn each speed-up off."""
-    made: list[int] = []
-    real_init = markdown.Markdown.__init__
-
-    def counting_init(self: markdown.Markdown, *args: Any, **kwargs: Any) -> None:
-        made.append(os.getpid())
-        real_init(self, *args, **kwargs)
-
-    monkeypatch.setattr(markdown.Markdown, "__init__", counting_init)
     fast = small_wiki(tmp_path / "fast", 2)
     assert build(fast, "--strict")[0] == 0
     slow = small_wiki(tmp_path / "slow", 2)

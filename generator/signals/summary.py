@@ -117,17 +117,12 @@ def summarize_area(
     notes: Sequence[Note],
     span: Windows,
     settings: Settings,
-    contacts: Sequence[CustomerCount] = (),
-    finder: Finder | None = None,
+    contacts: Sequence[CustomerCount],
+    finder: Finder,
 ) -> AreaSummary:
-    """One area's summary; `notes` are the area's notes newest first, none after `as_of`.
-
-    `finder` holds the company's findings, which the area's are cut from; without it, the
-    area's findings are made from its own notes alone.
-    """
+    """One area's summary; `notes` are the area's notes newest first, none after `as_of`, and
+    `finder` holds the company's findings, which the area's are cut from."""
     current = span.current(notes)
-    if finder is None:
-        finder = Finder(current, span.previous(notes), settings.finding_similarity)
     found = finder.area(area.slug)
     mine = {n.id for n in current}
     last_heard = notes[0].date if notes else None
