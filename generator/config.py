@@ -84,7 +84,15 @@ class Settings:
         0.6, "Similarity (0-1) at which `insights check` warns of a near-duplicate."
     )
     max_note_bytes: int = _opt(1_000_000, "Larger note files are refused.")
-    cache_dir: str = _opt(".cache/insights", "Where the search index lives (git-ignore it).")
+    cache_dir: str = _opt(
+        ".cache/insights",
+        "Where the search index and the build cache live (git-ignore it; CI may keep it).",
+    )
+    build_cache: bool = _opt(
+        True,
+        "Reuse parsed notes and built pages from cache_dir: a build after one edit redoes "
+        "only what changed, and the site is byte-identical to a clean build's.",
+    )
     page_size: int = _opt(100, "Insights per listing page before it is paginated.")
     feed_size: int = _opt(50, "Insights in the Atom feed.")
     chart_weeks: int = _opt(26, "Weeks in an area's notes-per-week chart.")

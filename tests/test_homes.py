@@ -32,10 +32,11 @@ HOMES = {
         "plugin.options",
         "plugin.workers",
         "plugin.reuse",
+        "plugin.incremental",
     },  # the MkDocs adapter
     "material": set(),
 }
-VOCABULARY = {"model", "config", "words", "yamlfile", "contacts", "processes"}
+VOCABULARY = {"model", "config", "words", "yamlfile", "contacts", "processes", "digest"}
 MAY_USE = {
     "vocabulary": VOCABULARY,
     "notes": VOCABULARY | {"notes"},

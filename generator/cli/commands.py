@@ -135,6 +135,10 @@ def serve(as_of: dt.date | None, dev_addr: str | None, config_file: Path | None)
         raise click.ClickException(str(exc)) from None
 
 
+def _info(message: str) -> None:
+    click.echo(f"INFO    -  {message}", err=True)
+
+
 def _checked_project(
     config_file: Path | None, as_of: dt.date | None
 ) -> tuple[Project, dt.date, Wiki]:
@@ -146,7 +150,7 @@ def _checked_project(
     with config_errors():
         day = resolve_as_of(as_of, project.settings)
         files = find_note_files(project.root, project.settings)
-        wiki = load_project_wiki(project, day, files)
+        wiki = load_project_wiki(project, day, files, say=_info)
     if wiki.errors:
         click.echo(report.text_report(wiki.problems, len(files)), err=True, nl=False)
         click.echo("Nothing was published: fix the errors above and build again.", err=True)

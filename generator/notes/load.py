@@ -22,6 +22,7 @@ from generator.notes.fields import ID, KNOWN_KEYS, REQUIRED, SLUG, slugify
 from generator.notes.files import NOT_NOTES, NoteFile, find_note_files
 from generator.notes.local_links import with_link_warnings
 from generator.notes.parse import parse_note, problem, readable_fields, too_large, unknown_related
+from generator.notes.parsecache import ParseCache
 from generator.processes import can_fork, usable_cores
 
 __all__ = [  # the public API; fields, files and one file's parsing live in their own modules
@@ -40,13 +41,20 @@ def load_wiki(
     areas: tuple[Area, ...],
     as_of: dt.date,
     files: list[NoteFile] | None = None,
+    cache: ParseCache | None = None,
 ) -> Wiki:
     """Parse and validate every note and decision, then check what only the whole wiki can
-    tell: duplicate ids, and what each decision cites."""
+    tell: duplicate ids, and what each decision cites.
+
+    With a `cache` (see parsecache.py), only the files it does not hold are parsed."""
     files = find_note_files(root, settings) if files is None else files
     ids = {f.id for f in files}
     parse = partial(parse_file, settings=settings, areas=areas, as_of=as_of, ids=ids)
-    parsed = _parse_files(files, parse)
+    if cache is None:
+        parsed = _parse_files(files, parse)
+    else:
+        read = partial(_bytes_or_none, limit=settings.max_note_bytes)
+        parsed = cache.parse_all(files, read, partial(_parse_files, parse=parse), ids)
     links = partial(with_link_warnings, notes_dir=settings.notes_dir)
     return wiki_of(files, parsed, areas, check=links)
 
@@ -127,6 +135,14 @@ def parse_file(
     if isinstance(data, Problem):
         return None, [data]
     return parse_note(item.path, data, settings, areas, as_of, ids)
+
+
+def _bytes_or_none(item: NoteFile, limit: int) -> bytes | None:
+    """The file's bytes, or None if it has a problem."""
+    if item.problem is not None:
+        return None
+    data = _read_bytes(item, limit)
+    return None if isinstance(data, Problem) else data
 
 
 def _read_bytes(item: NoteFile, limit: int) -> bytes | Problem:

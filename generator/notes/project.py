@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from generator.config import Settings, SettingsError, Validate, find_config, read_settings
-from generator.model import Problem, Wiki
+from generator.model import Area, Problem, Wiki
 
 if TYPE_CHECKING:
     from generator.notes.load import NoteFile
+    from generator.notes.parsecache import ParseCache
 
 
 class _HasPath(Protocol):
@@ -60,17 +61,51 @@ def load_project_wiki(
     project: Project,
     as_of: dt.date,
     files: list[NoteFile] | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> Wiki:
-    """Load the registry and every note; a broken registry raises RegistryError."""
+    """Load the registry and every note; a broken registry raises RegistryError.
+
+    With the `build_cache` option, parsed notes are reused from `cache_dir` (see
+    parsecache.py); `say` gets the one line saying why a cache was ignored, if one was."""
     from generator.notes.areas import load_areas  # here: `insights search` rarely needs them
-    from generator.notes.load import find_note_files, load_wiki
 
     areas, problems = load_areas(project.root, project.settings)
     if problems:
         raise RegistryError(problems)
+    return load_cached_wiki(project.root, project.settings, areas, as_of, files, say)
+
+
+def load_cached_wiki(
+    root: Path,
+    settings: Settings,
+    areas: tuple[Area, ...],
+    as_of: dt.date,
+    files: list[NoteFile] | None = None,
+    say: Callable[[str], None] | None = None,
+    cache: ParseCache | None = None,
+) -> Wiki:
+    """`load_wiki`, with parsed notes reused from `cache` (kept in memory by a server) or,
+    with the `build_cache` option, from cache_dir; `say` gets why a saved cache was ignored."""
+    from generator.notes.load import find_note_files, load_wiki
+    from generator.notes.parsecache import ParseCache
+
     if files is None:
-        files = find_note_files(project.root, project.settings)
-    return load_wiki(project.root, project.settings, areas, as_of, files)
+        files = find_note_files(root, settings)
+    if cache is None and not settings.build_cache:
+        return load_wiki(root, settings, areas, as_of, files)
+    key = ParseCache.context_of(repr(settings), repr(areas), as_of.isoformat())
+    path = root / settings.cache_dir / "notes.pickle"
+    if cache is None:
+        cache, why = ParseCache.load(path, key)
+        if why and say:
+            say(f"{why}; parsing every note")
+    elif cache.context_key != key:
+        cache.reset(key)
+    wiki = load_wiki(root, settings, areas, as_of, files, cache)
+    why = cache.save(path) if settings.build_cache else None
+    if why and say:
+        say(why)
+    return wiki
 
 
 def relative_paths(project: Project, paths: Sequence[Path]) -> set[str]:

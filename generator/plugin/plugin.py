@@ -12,19 +12,22 @@ import dataclasses
 import datetime as dt
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from generator.config import SettingsError, epoch_of, located, resolve_as_of
 from generator.model import Wiki
 from generator.plugin import reuse, trash, workers
+from generator.plugin.incremental import Reuse
 from generator.plugin.options import InsightsConfig, settings_from_config
+from generator.plugin.staging import Staging
 from generator.site import compile as site
 from generator.site import render, sitesearch
 
@@ -41,10 +44,17 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
     dirty = False  # `mkdocs build --dirty`: the site folder is not cleaned
     deletion: trash.Deletion | None = None  # the previous site, being deleted meanwhile
     checked: Wiki | None = None  # the wiki `insights build` has just checked, used once
+    command = "build"
+    staging: Staging | None = None  # where this build writes, until it swaps the site in
+    site_dir: str = ""  # the site folder mkdocs.yml names, while `staging` stands in for it
+    staged_config: MkDocsConfig | None = None  # whose site_dir `staging` stands in for
+    reuse: Reuse | None = None  # the pages this build takes from the last one's
+    pages: Sequence[File] | None = None  # every page, those not built here included
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Note a --dirty build, whose site folder MkDocs keeps."""
+        """Note a --dirty build, whose site folder MkDocs keeps, and the command."""
         self.dirty = dirty
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and check every note before MkDocs cleans the site folder: errors publish none."""
@@ -63,6 +73,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
                 overrides=_overrides(config),
                 site_name=config.site_name,
                 directory_urls=config.use_directory_urls,
+                say=log.info,
             )
         except SettingsError as exc:
             config_file = Path(config.config_file_path or "mkdocs.yml")
@@ -76,9 +87,16 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        """Move the previous site aside and delete it while this one builds (trash.py); let
-        each process convert every page with one Markdown instance (reuse.py)."""
-        if not self.dirty:
+        """Build into a hidden folder, swapped in at the end (staging.py), or, under `serve`,
+        delete the previous site while this one builds (trash.py); let each process convert
+        every page with one Markdown instance (reuse.py)."""
+        if self.command == "build" and not self.dirty:
+            self.site_dir, self.staged_config = config.site_dir, config
+            self.staging = Staging(Path(config.site_dir))
+            config.site_dir = str(self.staging.start())
+            if self.built.settings.build_cache:
+                self.reuse = Reuse.start(self.built.root / self.built.settings.cache_dir / "pages")
+        elif not self.dirty:
             self.deletion = trash.empty_in_background(Path(config.site_dir))
         if self.built.settings.speedups:
             reuse.OneMarkdown.install()
@@ -101,23 +119,32 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
     def on_nav(self, nav: Any, config: MkDocsConfig, files: Files) -> Any:
         """Start the search index, and fork workers that build a share of the pages on the
         other cores (workers.py), sending back their pages' search terms."""
-        pages = files.documentation_pages()
+        pages = self.pages = files.documentation_pages()
+        for file in pages:
+            if file.page is None:
+                Page(None, file, config)  # as MkDocs would; the sitemap lists every page
         try:
             search = self.search = sitesearch.SiteIndex(
                 Path(config.site_dir), ((f.dest_uri, f.url) for f in pages)
             )
         except sitesearch.SiteSearchError as exc:
             raise PluginError(str(exc)) from None
+        if self.reuse is not None:
+            self.reuse.plan(self.built, files, nav, config)
+            self.quiet = workers.QuietLinks(self.reuse.excluded)
+            logging.getLogger("mkdocs.structure.pages").addFilter(self.quiet)
         settings = self.built.settings
         wanted = settings.workers if settings.speedups else 1
-        count = workers.worker_count(wanted, len(pages), config.plugins)
+        building = len(files.documentation_pages())
+        count = workers.worker_count(wanted, building, config.plugins)
         self.pool = workers.PageWorkers(files, nav, config, count, search.take) if count else None
         return nav
 
     def on_template_context(self, context: Any, template_name: str, config: MkDocsConfig) -> Any:
-        """Theme templates such as sitemap.xml list every page, the workers' ones included."""
-        if self.pool is not None:
-            context["pages"] = self.pool.pages
+        """Theme templates such as sitemap.xml list every page, the workers' and the reused
+        ones included."""
+        if self.pages is not None:
+            context["pages"] = self.pages
         return context
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
@@ -149,31 +176,54 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
                 raise PluginError(str(exc)) from None
         return output
 
+    @event_priority(-100)  # last: other plugins write into the site before it is swapped in
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Wait for the page workers, then write the search index with their terms."""
+        """Wait for the page workers, write the search index with their terms, keep the pages
+        built for the next build, and swap the new site in."""
         search = self.search
         try:
+            if search is not None and self.reuse is not None:
+                for dest_uri, html in self.reuse.reused_pages(Path(config.site_dir)):
+                    search.add(dest_uri, html)
             parts = [search.take()] if search is not None else []  # while the workers end
             parts += self.pool.finish() if self.pool is not None else []
             if search is not None:
                 for part in parts:
                     search.merge(part)
                 pages = search.write()
-                log.info(f"Site search: indexed {pages} pages into {search.folder}/")
+                log.info(f"Site search: indexed {pages} pages into {_shown(search.folder)}")
+            if self.reuse is not None:
+                self.reuse.store(Path(config.site_dir))
+            if self.staging is not None:
+                self.staging.finish()
+                config.site_dir = self.site_dir
         except workers.WorkerFailed as exc:
             raise PluginError(f"A page worker failed: {exc}") from None
         except sitesearch.SiteSearchError as exc:
             raise PluginError(str(exc)) from None
         finally:
-            self.search = None
-            reuse.OneMarkdown.uninstall()
-            self._wait_for_deletion()
+            self._end()
 
     def on_build_error(self, error: Exception) -> None:
-        """Stop the page workers of a build that failed."""
+        """Stop the page workers of a build that failed, and delete its unfinished site: the
+        previous one stays."""
         if self.pool is not None:
             self.pool.stop()
+        if self.staging is not None:
+            self.staging.abandon()
+            if self.staged_config is not None:
+                self.staged_config.site_dir = self.site_dir
+        self._end()
+
+    def _end(self) -> None:
         self.search = None
+        self.staging = None
+        self.staged_config = None
+        self.pages = None
+        if self.reuse is not None:
+            self.reuse.restore()
+            logging.getLogger("mkdocs.structure.pages").removeFilter(self.quiet)
+            self.reuse = None
         reuse.OneMarkdown.uninstall()
         self._wait_for_deletion()
 
@@ -187,6 +237,12 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         server.watch(str(self.built.root / self.built.settings.notes_dir))
         server.watch(str(self.built.root / self.built.settings.areas_file))
         return server
+
+
+def _shown(folder: Path) -> str:
+    """The search folder as it will be once the site is swapped in."""
+    parts = folder.parts
+    return str(Path(*[p for p in parts if not p.startswith(".insights-new-")])) + "/"
 
 
 def _never(context: dict[str, Any]) -> None:

@@ -20,6 +20,14 @@ from pathlib import Path
 
 PREFIX = ".insights-old-"  # hidden, so MkDocs' own clean of the folder passes over it
 _DELETE = "import shutil, sys\nfor path in sys.argv[1:]:\n    shutil.rmtree(path, True)\n"
+_DETACHED = (
+    "import os, shutil, sys\n"
+    "if not hasattr(os, 'fork'):\n    sys.exit(3)\n"
+    "if os.fork() == 0:\n"
+    "    os.setsid()\n"
+    "    for path in sys.argv[1:]:\n        shutil.rmtree(path, True)\n"
+    "    os._exit(0)\n"
+)
 
 
 class Deletion:
@@ -62,6 +70,27 @@ def empty_in_background(folder: Path) -> Deletion | None:
             except OSError:
                 continue
     return _start(doomed)
+
+
+def delete_in_background(folders: list[Path]) -> None:
+    """Delete the folders in a detached process, which may outlive this one.
+
+    The child forks the deleter and exits at once, so it is waited for in milliseconds and
+    leaves no zombie; without `fork`, the folders are deleted here and now.
+    """
+    if not folders:
+        return
+    try:
+        subprocess.run(
+            [sys.executable, "-c", _DETACHED, *map(str, folders)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        for path in folders:
+            _remove(path)
 
 
 def _start(folders: list[Path]) -> Deletion | None:

@@ -129,7 +129,7 @@ class PageWorkers:
         for worker in self.workers:
             for file in worker.share:
                 file.inclusion = InclusionLevel.EXCLUDED
-        self.filter = _QuietLinks(set(self.levels))
+        self.filter = QuietLinks(set(self.levels))
         logging.getLogger("mkdocs.structure.pages").addFilter(self.filter)
 
     def finish(self) -> list[Any]:
@@ -230,7 +230,7 @@ class _Collect(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-class _QuietLinks(logging.Filter):
+class QuietLinks(logging.Filter):
     """Drop MkDocs' note that a page links to one marked excluded: a worker builds it."""
 
     def __init__(self, shared: set[str]) -> None:

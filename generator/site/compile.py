@@ -7,7 +7,7 @@ MkDocs. Data flows one way: settings -> notes -> summaries -> pages -> files.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,8 @@ from generator.notes.history import git_history
 from generator.signals.links import backlinks, related_map
 from generator.model import Wiki
 from generator.notes.files import NOTE_ATTACHMENTS
-from generator.notes.load import load_wiki
-from generator.notes.project import RegistryError
+from generator.notes.parsecache import ParseCache
+from generator.notes.project import RegistryError, load_cached_wiki
 from generator.config import Settings, resolve_as_of
 from generator.signals.summary import summarize
 
@@ -119,17 +119,21 @@ def compile_site(
     site_name: str = "Insight Wiki",
     directory_urls: bool = True,
     wiki: Wiki | None = None,
+    say: Callable[[str], None] | None = None,
+    cache: ParseCache | None = None,
 ) -> BuiltSite:
     """Load every note (unless `wiki` was loaded already) and plan the site.
 
-    Problems are in `.wiki.problems`; a broken area registry raises RegistryError.
+    Problems are in `.wiki.problems`; a broken area registry raises RegistryError. Notes are
+    parsed through `cache`, or the one in cache_dir (see `load_cached_wiki`; `say` gets why a
+    saved one was ignored).
     """
     day = resolve_as_of(as_of, settings)
     if wiki is None:
         areas, problems = load_areas(root, settings)
         if problems:
             raise RegistryError(problems)
-        wiki = load_wiki(root, settings, areas, day)
+        wiki = load_cached_wiki(root, settings, areas, day, say=say, cache=cache)
     context = pages.SiteContext(
         wiki=wiki,
         settings=settings,

@@ -1,0 +1,120 @@
+"""A build that reuses the pages of the last one: the part of the MkDocs adapter that decides,
+at `on_nav`, which pages MkDocs need not build (pagecache.py keeps them).
+
+A page kept under its key is linked into the new site and marked excluded, as the page
+workers' shares are (workers.py): MkDocs then neither reads nor renders it, yet it stays in
+the sitemap, and links to it resolve as before. Its search terms are read back from the
+linked file. After the build, every page built afresh is stored under its key.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from generator.digest import code_digest, digest
+from generator.plugin.pagecache import PageCache, page_key
+from generator.site.compile import BuiltSite
+from generator.site.fingerprint import link_targets, page_fingerprints
+
+log = logging.getLogger("mkdocs.plugins.insights")
+PACKAGES = ("mkdocs", "mkdocs-material", "properdocs", "Markdown", "pymdown-extensions")
+
+
+class Reuse:
+    """The pages one build takes from the cache, and those it will store."""
+
+    def __init__(self, cache: PageCache) -> None:
+        self.cache = cache
+        self.reused: list[tuple[File, str]] = []  # (file, key): linked from the cache
+        self.fresh: list[tuple[File, str]] = []  # (file, key): built now, stored afterwards
+        self.levels: dict[str, InclusionLevel] = {}
+
+    @classmethod
+    def start(cls, folder: Path) -> Reuse:
+        """The build's reuse of the cache in `folder` (saying why, if it cannot be used)."""
+        cache = PageCache.open(folder)
+        if cache.notice:
+            log.info(f"{cache.notice}; building every page")
+        return cls(cache)
+
+    def plan(self, built: BuiltSite, files: Files, nav: Any, config: MkDocsConfig) -> None:
+        """Link each page kept under its key into the site, and exclude it from MkDocs'
+        build; note the key of each page to build."""
+        fingerprints = page_fingerprints(built.context, built.plan)
+        links = link_targets(built.context)
+        shared = build_key(config, nav)
+        site_dir = Path(config.site_dir)
+        for file in files.documentation_pages():
+            fingerprint = fingerprints.get(file.src_uri)
+            if fingerprint is None:
+                continue
+            found = (files.get_file_from_path(t) is not None for t in links.get(file.src_uri, ()))
+            key = page_key(shared, fingerprint, found)
+            if self.cache.has(key) and self.cache.place(key, site_dir / file.dest_uri):
+                self.reused.append((file, key))
+                self.levels[file.src_uri] = file.inclusion
+                file.inclusion = InclusionLevel.EXCLUDED
+            else:
+                self.fresh.append((file, key))
+        if fingerprints:
+            total = len(files.documentation_pages()) + len(self.reused)
+            log.info(f"Build cache: {len(self.reused)} of {total} pages reused from the last build")
+
+    def reused_pages(self, site_dir: Path) -> Iterator[tuple[str, str]]:
+        """(dest_uri, HTML) of each page taken from the cache, for the search index."""
+        for file, _ in self.reused:
+            path = site_dir / file.dest_uri
+            yield file.dest_uri, path.read_text(encoding="utf-8")
+
+    def store(self, site_dir: Path) -> None:
+        """Keep each page built now for the next build; give the excluded pages back their
+        inclusion level."""
+        self.restore()
+        fresh = ((key, site_dir / file.dest_uri) for file, key in self.fresh)
+        why = self.cache.keep(fresh, (key for _, key in self.reused))
+        if why:
+            log.info(why)
+
+    def restore(self) -> None:
+        """Give each reused page its inclusion level back."""
+        for file, _ in self.reused:
+            file.inclusion = self.levels.get(file.src_uri, file.inclusion)
+
+    @property
+    def excluded(self) -> set[str]:
+        """The src paths of the reused pages."""
+        return {file.src_uri for file, _ in self.reused}
+
+
+def build_key(config: MkDocsConfig, nav: Any) -> str:
+    """What every page of this build shares beyond the core's inputs: the config file, the
+    engine's and theme's versions, and the navigation's titles and links."""
+    parts: list[str | bytes] = [code_digest(), _config_bytes(config)]
+    for name in PACKAGES:
+        try:
+            parts.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name} -")
+    parts += [f"{item.title}\t{getattr(item, 'url', '')}" for item in _walk(nav.items)]
+    return digest(parts)
+
+
+def _walk(items: Any) -> Iterator[Any]:
+    for item in items:
+        yield item
+        yield from _walk(getattr(item, "children", None) or ())
+
+
+def _config_bytes(config: MkDocsConfig) -> bytes:
+    path = config.config_file_path
+    try:
+        return Path(path).read_bytes() if path else b""
+    except OSError:
+        return b"\x00unreadable"

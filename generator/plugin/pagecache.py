@@ -1,0 +1,142 @@
+"""Built pages kept between builds: a page whose inputs did not change is linked, not built.
+
+Each page the core can fingerprint (generator/site/fingerprint.py: insight and listing
+pages) gets a key: the digest of its fingerprint, of what every page of this build shares
+(`build_key`: mkdocs.yml, the MkDocs and theme versions, the navigation) and of which of the
+note's local links lead to a file. After a build, every such page is hard-linked (or copied,
+across file systems) into `cache_dir/pages/` under its key, and `manifest.json` records each
+file's size and modification time. The next build looks each key up: a page found, with the
+size and time recorded, is linked into the new site and left out of MkDocs' build.
+
+A site file is never written in place (each build writes a new folder, see staging.py), so a
+link shared with the cache stays as built; one that was changed anyway no longer matches its
+recorded time, and is built again. A manifest from another version, or one that cannot be
+read, is ignored with one info line, and the build makes every page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator.digest import code_digest, digest
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+
+
+class PageCache:
+    """The pages of the last build, by key (see the module's docstring)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.known: dict[str, tuple[int, int]] = {}  # key: (size, mtime_ns) as stored
+        self.notice: str | None = None  # why the saved cache was not used, if it was not
+
+    @classmethod
+    def open(cls, folder: Path) -> PageCache:
+        """The cache in `folder`; empty, with a `notice`, if its manifest is unusable."""
+        cache = cls(folder)
+        path = folder / MANIFEST
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cache
+        except (OSError, ValueError) as exc:
+            cache.notice = f"the page cache {path} is unreadable ({type(exc).__name__})"
+            return cache
+        if not isinstance(saved, dict) or saved.get("format") != FORMAT:
+            cache.notice = f"the page cache {path} is from another version"
+            return cache
+        if saved.get("code") != code_digest():
+            cache.notice = "the page cache is from another version of the code"
+            return cache
+        pages = saved.get("pages")
+        if isinstance(pages, dict):
+            for key, value in pages.items():
+                if isinstance(key, str) and _pair(value):
+                    cache.known[key] = (value[0], value[1])
+        return cache
+
+    def path(self, key: str) -> Path:
+        """Where the page of `key` is kept."""
+        return self.folder / key[:2] / f"{key}.html"
+
+    def has(self, key: str) -> bool:
+        """Whether the page of `key` is kept, unchanged since it was stored."""
+        recorded = self.known.get(key)
+        if recorded is None:
+            return False
+        try:
+            info = os.stat(self.path(key))
+        except OSError:
+            return False
+        return (info.st_size, info.st_mtime_ns) == recorded
+
+    def place(self, key: str, target: Path) -> bool:
+        """Put the kept page of `key` at `target` (a hard link, else a copy); False if that
+        failed, and the page must be built."""
+        source = self.path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(source, target)
+        except OSError:
+            return False
+        return True
+
+    def keep(self, built: Iterable[tuple[str, Path]], used: Iterable[str]) -> str | None:
+        """After a build: store each (key, built file), forget every page this build did not
+        use or store, and write the manifest. None, or why the cache could not be saved."""
+        keys = set(used)
+        try:
+            for key, source in built:
+                target = self.path(key)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with contextlib.suppress(FileNotFoundError):
+                    target.unlink()
+                _link_or_copy(source, target)
+                keys.add(key)
+            for key in set(self.known) - keys:
+                with contextlib.suppress(FileNotFoundError):
+                    self.path(key).unlink()
+            self.known = {}
+            for key in sorted(keys):
+                info = os.stat(self.path(key))
+                self.known[key] = (info.st_size, info.st_mtime_ns)
+            manifest = {"format": FORMAT, "code": code_digest(), "pages": self.known}
+            _write_atomically(self.folder / MANIFEST, json.dumps(manifest, sort_keys=True))
+        except OSError as exc:
+            return f"could not save the page cache in {self.folder}: {exc.strerror or exc}"
+        return None
+
+
+def page_key(build_key: str, fingerprint: str, links: Iterable[bool]) -> str:
+    """A page's key: its fingerprint in this build, with which of its links lead somewhere."""
+    return digest([build_key, fingerprint, "".join("1" if found else "0" for found in links)])
+
+
+def _pair(value: object) -> bool:
+    return (
+        isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)
+    )
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()

@@ -1,0 +1,127 @@
+"""Fingerprints of pages: a digest of everything a page is made from, so a page whose
+fingerprint is unchanged since the last build is the same page and need not be made again.
+
+Making every page's Markdown is a third of a cold build at 10,000 notes, so a fingerprint is
+worked out from the page's inputs, not its output. Insight and listing pages (all but a few
+dozen of the wiki's pages) get one; the rest (home, brief, the indexes, browse, decisions)
+read the whole wiki and are always made again (`None`).
+
+What goes into a fingerprint, besides the page's own arguments:
+
+- everything every page reads: the settings, the as-of day, the area registry, the site's
+  name and URL style, the theme overrides folder, and this package's own source (a new
+  version of the code or a template makes every page again);
+- an insight page: the note, the notes it relates to and that link to it, the decisions it
+  informs, its git history;
+- a listing page: its group, its slice of notes, the page count, and for an area's first
+  page that area's summary.
+
+A note stands in as a digest of its `repr` (its dataclass fields), worked out once per build.
+tests/test_incremental.py builds a wiki cold and warm after every kind of change and
+compares the two sites byte for byte: a missed input fails there.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from generator.digest import code_digest, digest, folder_digest
+from generator.model import Note
+from generator.notes import scan
+from generator.site import pages
+from generator.site.context import Group, SiteContext
+
+
+def page_fingerprints(ctx: SiteContext, plan: dict[str, pages.PageMaker]) -> dict[str, str]:
+    """The fingerprint of each page of `plan` that has one (see the module's docstring)."""
+    digests = NoteDigests()
+    common = site_digest(ctx)
+    found = {}
+    for src_uri, maker in plan.items():
+        parts = _inputs(ctx, maker, digests)
+        if parts is not None:
+            found[src_uri] = digest([common, src_uri, *parts])
+    return found
+
+
+def site_digest(ctx: SiteContext) -> str:
+    """What every page reads (see the module's docstring)."""
+    return digest(
+        [
+            code_digest(),
+            repr(ctx.settings),
+            ctx.as_of.isoformat(),
+            repr(ctx.wiki.areas),
+            ctx.site_name,
+            str(ctx.directory_urls),
+            ctx.feed_url,
+            folder_digest(Path(ctx.overrides)) if ctx.overrides else "",
+        ]
+    )
+
+
+def _inputs(ctx: SiteContext, maker: Callable[[], Any], digests: NoteDigests) -> list[str] | None:
+    if not isinstance(maker, partial) or maker.keywords:
+        return None
+    args = maker.args[1:]
+    if maker.func is pages.insight_page:
+        (note,) = args
+        related = [ctx.by_id[i] for i in ctx.related.get(note.id, note.related) if i in ctx.by_id]
+        backlinks = [ctx.by_id[i] for i in ctx.backlinks.get(note.id, ()) if i in ctx.by_id]
+        return [
+            "insight",
+            digests(note),
+            *("r" + digests(other) for other in related),
+            *("b" + digests(other) for other in backlinks),
+            repr(ctx.informs.get(note.id, ())),
+            repr(ctx.history.get(note.path)),
+        ]
+    if maker.func is pages.listing_page:
+        group, notes, number, count = args
+        extra = pages._listing_extra(ctx, group, number)
+        extra.pop("chart", None)  # drawn from the summary, which is in
+        return [
+            "listing",
+            _group_digest(group, digests),
+            *(digests(note) for note in notes),
+            str(number),
+            str(count),
+            repr(sorted(extra.items())),
+        ]
+    return None
+
+
+def _group_digest(group: Group, digests: NoteDigests) -> str:
+    notes = (digests(note) for note in group.notes)
+    return digest([group.kind, group.key, group.name, group.description, *notes])
+
+
+class NoteDigests:
+    """The digest of each note's fields, worked out once."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, str] = {}
+
+    def __call__(self, note: Note) -> str:
+        key = id(note)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = digest([repr(note)])
+        return found
+
+
+def link_targets(ctx: SiteContext) -> dict[str, tuple[str, ...]]:
+    """The files each insight page's own links lead to, as src paths beside the page's (the
+    engine resolves them; whether each exists is part of the page's key)."""
+    found = {}
+    for note in ctx.notes:
+        links = scan.local_links(note.body)
+        if links:
+            src = ctx.src_of[note.id]
+            folder = posixpath.dirname(src)
+            found[src] = tuple(posixpath.normpath(posixpath.join(folder, p)) for _, p in links)
+    return found
