@@ -120,9 +120,7 @@ def page_key(build_key: str, fingerprint: str, links: Iterable[bool]) -> str:
 
 
 def _pair(value: object) -> bool:
-    return (
-        isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)
-    )
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

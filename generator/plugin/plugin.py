@@ -196,6 +196,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
                 self.reuse.store(Path(config.site_dir))
             if self.staging is not None:
                 self.staging.finish()
+                self.staging = None
                 config.site_dir = self.site_dir
         except workers.WorkerFailed as exc:
             raise PluginError(f"A page worker failed: {exc}") from None
@@ -209,13 +210,13 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         previous one stays."""
         if self.pool is not None:
             self.pool.stop()
-        if self.staging is not None:
-            self.staging.abandon()
-            if self.staged_config is not None:
-                self.staged_config.site_dir = self.site_dir
         self._end()
 
     def _end(self) -> None:
+        if self.staging is not None:  # the build failed: its site is incomplete
+            self.staging.abandon()
+            if self.staged_config is not None:
+                self.staged_config.site_dir = self.site_dir
         self.search = None
         self.staging = None
         self.staged_config = None
