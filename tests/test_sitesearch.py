@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,7 +53,7 @@ def firsts(folder: Path, kind: str, tops: list[object], group: int) -> list[obje
     return found
 
 
-def read_index(folder: Path) -> dict[str, object]:
+def read_index(folder: Path) -> dict[str, Any]:
     """The whole index as search.js would see it: meta, every term's (page, score) postings
     (a common term's whole list), the heads of the common terms, and every page."""
     meta = read_json(folder / "meta.json")
@@ -140,13 +141,13 @@ def test_every_page_but_the_404_is_indexed_and_no_whole_site_index_is_written(
     assert not (site / "search" / "search_index.json").exists()
     pages = [p for p in html_pages(site) if p.name != "404.html"]
     index = read_index(site / "search")
-    assert index["meta"]["pages"] == len(pages) == len(index["pages"])  # type: ignore[arg-type, index]
-    urls = {page["url"] for page in index["pages"].values()}  # type: ignore[attr-defined]
+    assert index["meta"]["pages"] == len(pages) == len(index["pages"])
+    urls = {page["url"] for page in index["pages"].values()}
     assert {"./", "onboarding/2026-06-28-sso-setup-hidden/", "customers/"} <= urls
     for page in pages:
         assert page.read_text(encoding="utf-8").count("data-search-body") == 1, page
     assert "data-search-body" not in (site / "404.html").read_text(encoding="utf-8")
-    assert stem("zephyrine") in index["postings"]  # type: ignore[operator]
+    assert stem("zephyrine") in index["postings"]
 
 
 @pytest.mark.slow
@@ -183,13 +184,13 @@ def test_the_index_holds_each_pages_terms_record_and_scores(tmp_path: Path) -> N
     }
     postings = found["postings"]
     # a: admin, one, invoic (3 words); b: bill, invoic, invoic, refund (4); average 3.5
-    assert postings["invoic"] == [(1, score(1, 3, 3.5)), (2, score(2, 4, 3.5))]  # type: ignore[index]
-    assert postings["bill"] == [(2, score(1, 4, 3.5, where=2))]  # type: ignore[index]
-    assert postings["one"] == [(1, score(1, 3, 3.5))]  # type: ignore[index]
+    assert postings["invoic"] == [(1, score(1, 3, 3.5)), (2, score(2, 4, 3.5))]
+    assert postings["bill"] == [(2, score(1, 4, 3.5, where=2))]
+    assert postings["one"] == [(1, score(1, 3, 3.5))]
     assert score(1, 3, 3.5) > score(1, 4, 3.5)  # the shorter page weighs a word more
-    assert "not" not in postings  # type: ignore[operator]
-    assert found["meta"]["pages"] == 2  # type: ignore[index]
-    assert "lengths" not in found["meta"]  # type: ignore[operator]
+    assert "not" not in postings
+    assert found["meta"]["pages"] == 2
+    assert "lengths" not in found["meta"]
 
 
 def test_pages_read_in_other_processes_give_the_same_index(tmp_path: Path) -> None:
@@ -229,16 +230,16 @@ def test_chunks_are_cut_by_size_and_name_their_first_entry(
     index.write()
     found = read_index(tmp_path / "search")
     meta = found["meta"]
-    assert len(meta["terms"]) > 3 and len(meta["records"]) > 3  # type: ignore[index, arg-type]
-    assert meta["group"] == 4  # type: ignore[index]
-    terms = firsts(tmp_path / "search", "terms", meta["terms"], 4)  # type: ignore[index]
+    assert len(meta["terms"]) > 3 and len(meta["records"]) > 3
+    assert meta["group"] == 4
+    terms = firsts(tmp_path / "search", "terms", meta["terms"], 4)
     assert len(terms) > 15 and terms == sorted(terms)  # type: ignore[type-var]
     for path in (tmp_path / "search" / "terms").iterdir():
         text = path.read_text(encoding="utf-8")
         assert len(text.encode()) <= 200 or len(json.loads(text)) == 1, path.name
-    assert len(found["pages"]) == 60  # type: ignore[arg-type]
+    assert len(found["pages"]) == 60
     every = score(1, 6, 6.0)  # each page: alpha{n} beta{n} gamma{n} shared words here
-    assert found["postings"]["here"] == [(n, every) for n in range(60)]  # type: ignore[index]
+    assert found["postings"]["here"] == [(n, every) for n in range(60)]
 
 
 def test_terms_sort_as_javascript_compares_strings(tmp_path: Path) -> None:
@@ -398,13 +399,13 @@ def test_a_common_terms_chunk_holds_its_best_pages_and_its_whole_list_is_a_file(
         index.add(dest, article(f"{heading}<p>{'common ' * (n % 4 + 1)}filler{extra}</p>"))
     index.write()
     found = read_index(tmp_path / "search")
-    whole = found["postings"]["common"]  # type: ignore[index]
+    whole = found["postings"]["common"]
     assert [page for page, _ in whole] == list(range(12))
-    count, head = found["heads"]["common"]  # type: ignore[index]
+    count, head = found["heads"]["common"]
     assert count == 12
     best = sorted(whole, key=lambda pair: (-pair[1], pair[0]))[:3]
     assert head == sorted(best)
     assert 9 in [page for page, _ in head]  # the page titled "common" scores highest
-    assert "rare" not in found["heads"]  # type: ignore[operator]
-    assert [page for page, _ in found["postings"]["rare"]] == [3, 4]  # type: ignore[index]
+    assert "rare" not in found["heads"]
+    assert [page for page, _ in found["postings"]["rare"]] == [3, 4]
     assert (tmp_path / "search" / "lists" / "0.json").exists()

@@ -42,13 +42,13 @@ tests/test_sitesearch_browser.py checks the two agree.
 from __future__ import annotations
 
 import html as htmllib
-import json
 import os
 import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
 from generator.site import searchfiles
 from generator.site.searchfiles import FORMAT, dumps
 from generator.words import term_counts
@@ -276,7 +276,9 @@ class SiteIndex:
         term_chunks = searchfiles.chunks(list(range(len(terms))), TERM_CHUNK_BYTES,
                                          lambda at: len(entries[at]) + 1)  # fmt: skip
         numbers = sorted(self.records)
-        page_chunks = searchfiles.chunks(numbers, PAGE_CHUNK_BYTES, lambda n: len(self.records[n]) + 1)
+        page_chunks = searchfiles.chunks(
+            numbers, PAGE_CHUNK_BYTES, lambda n: len(self.records[n]) + 1
+        )
         for folder in ("terms", "lists", "pages", "groups"):
             self._makedirs(self.folder / folder)
         for at, chunk in enumerate(term_chunks):
@@ -304,7 +306,7 @@ class SiteIndex:
     def _groups(self, kind: str, firsts: list[str] | list[int]) -> list[object]:
         """Write the group files of a kind of chunk; the first of each group, for meta.json."""
         found: list[object] = []
-        for at, group in enumerate(searchfiles.groups(firsts)):  # type: ignore[var-annotated]
+        for at, group in enumerate(searchfiles.groups(firsts)):
             self._write(self.folder / "groups" / f"{kind}-{at}.json", dumps(group))
             found.append(group[0])
         return found
