@@ -6,10 +6,12 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from generator.site import sitesearch
+from generator.site import searchfiles, sitesearch
+from generator.site.searchfiles import BONUS, K1, UNIT, B
 from generator.site.sitesearch import SiteIndex, page_text
 from generator.words import stem, words
 from tests.conftest import FIXTURES, note_text
@@ -36,20 +38,53 @@ def article(body: str, title: str = "Page - Wiki") -> str:
     )
 
 
-def read_index(folder: Path) -> dict[str, object]:
-    """The whole index as search.js would see it: meta, every term's postings, every page."""
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+def read_json(path: Path) -> object:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def firsts(folder: Path, kind: str, tops: list[object], group: int) -> list[object]:
+    """Each chunk's first, read from the group files (each group's first is in meta.json)."""
+    found: list[object] = []
+    for at, top in enumerate(tops):
+        names = read_json(folder / "groups" / f"{kind}-{at}.json")
+        assert isinstance(names, list) and names[0] == top and len(names) <= group
+        assert at == len(tops) - 1 or len(names) == group  # chunk N is in group N // group
+        found += names
+    return found
+
+
+def read_index(folder: Path) -> dict[str, Any]:
+    """The whole index as search.js would see it: meta, every term's (page, score) postings
+    (a common term's whole list), the heads of the common terms, and every page."""
+    meta = read_json(folder / "meta.json")
+    assert isinstance(meta, dict)
     postings: dict[str, list[tuple[int, int]]] = {}
-    for number in range(len(meta["terms"])):
-        chunk = json.loads((folder / "terms" / f"{number}.json").read_text(encoding="utf-8"))
-        assert chunk and next(iter(chunk)) == meta["terms"][number]
+    heads: dict[str, tuple[int, list[tuple[int, int]]]] = {}
+    term_firsts = firsts(folder, "terms", meta["terms"], meta["group"])
+    for number, first in enumerate(term_firsts):
+        chunk = read_json(folder / "terms" / f"{number}.json")
+        assert isinstance(chunk, dict) and chunk and next(iter(chunk)) == first
         for term, found in chunk.items():
-            postings[term] = [(p // 65536, p % 65536) for p in found]
+            if isinstance(found, list):
+                count, head, at = found
+                heads[term] = (count, searchfiles.decode(head))
+                whole = read_json(folder / "lists" / f"{at}.json")
+                assert isinstance(whole, str)
+                found = whole
+            postings[term] = searchfiles.decode(found)
     pages: dict[int, dict[str, str]] = {}
-    for number, first in enumerate(meta["records"]):
-        chunk = json.loads((folder / "pages" / f"{number}.json").read_text(encoding="utf-8"))
+    page_firsts = firsts(folder, "pages", meta["records"], meta["group"])
+    for number, first in enumerate(page_firsts):
+        chunk = read_json(folder / "pages" / f"{number}.json")
+        assert isinstance(chunk, list) and isinstance(first, int)
         pages.update({first + at: page for at, page in enumerate(chunk) if page is not None})
-    return {"meta": meta, "postings": postings, "pages": pages}
+    return {"meta": meta, "postings": postings, "heads": heads, "pages": pages}
+
+
+def score(count: int, length: int, average: float, where: int = 0) -> int:
+    """A posting's score, as BM25 defines it (the oracle for searchfiles.scores)."""
+    norm = 1 - B + B * length / average
+    return round((count * (K1 + 1) / (count + K1 * norm) + BONUS[where]) * UNIT)
 
 
 @pytest.mark.slow
@@ -57,7 +92,7 @@ def test_two_builds_write_a_byte_identical_search_index(small: Path) -> None:
     assert build(small, "--as-of", "2026-06-30", site="one")[0] == 0
     assert build(small, "--as-of", "2026-06-30", site="two")[0] == 0
     one = tree_digest(small / "one" / "search")
-    assert {"meta.json", "terms/0.json", "pages/0.json"} <= set(one)
+    assert {"meta.json", "terms/0.json", "pages/0.json", "groups/terms-0.json"} <= set(one)
     assert one == tree_digest(small / "two" / "search")
 
 
@@ -106,13 +141,13 @@ def test_every_page_but_the_404_is_indexed_and_no_whole_site_index_is_written(
     assert not (site / "search" / "search_index.json").exists()
     pages = [p for p in html_pages(site) if p.name != "404.html"]
     index = read_index(site / "search")
-    assert index["meta"]["pages"] == len(pages) == len(index["pages"])  # type: ignore[arg-type, index]
-    urls = {page["url"] for page in index["pages"].values()}  # type: ignore[attr-defined]
+    assert index["meta"]["pages"] == len(pages) == len(index["pages"])
+    urls = {page["url"] for page in index["pages"].values()}
     assert {"./", "onboarding/2026-06-28-sso-setup-hidden/", "customers/"} <= urls
     for page in pages:
         assert page.read_text(encoding="utf-8").count("data-search-body") == 1, page
     assert "data-search-body" not in (site / "404.html").read_text(encoding="utf-8")
-    assert stem("zephyrine") in index["postings"]  # type: ignore[operator]
+    assert stem("zephyrine") in index["postings"]
 
 
 @pytest.mark.slow
@@ -134,7 +169,7 @@ def test_the_header_search_box_is_ours_with_or_without_materials_plugin(
     assert not (small / "site" / "search" / "search_index.json").exists()
 
 
-def test_the_index_holds_each_pages_terms_record_and_length(tmp_path: Path) -> None:
+def test_the_index_holds_each_pages_terms_record_and_scores(tmp_path: Path) -> None:
     index = SiteIndex(tmp_path, [("b/index.html", "b/"), ("a/index.html", "a/"), ("404.html", "")])
     index.add("b/index.html", article("<h1>Billing</h1><p>Invoices, invoices &amp; refunds.</p>"))
     index.add("a/index.html", article("<h1>Admin</h1><p>One invoice.</p>"))
@@ -148,11 +183,14 @@ def test_the_index_holds_each_pages_terms_record_and_length(tmp_path: Path) -> N
         2: {"url": "b/", "title": "Billing", "text": "Billing. Invoices, invoices & refunds."},
     }
     postings = found["postings"]
-    assert postings["invoic"] == [(1, 1), (2, 2)]  # type: ignore[index]
-    assert postings["bill"] == [(2, sitesearch.TITLE | 1)]  # type: ignore[index]
-    assert "not" not in postings  # type: ignore[operator]
-    assert found["meta"]["lengths"] == [0, 3, 4]  # type: ignore[index]
-    assert found["meta"]["pages"] == 2  # type: ignore[index]
+    # a: admin, one, invoic (3 words); b: bill, invoic, invoic, refund (4); average 3.5
+    assert postings["invoic"] == [(1, score(1, 3, 3.5)), (2, score(2, 4, 3.5))]
+    assert postings["bill"] == [(2, score(1, 4, 3.5, where=2))]
+    assert postings["one"] == [(1, score(1, 3, 3.5))]
+    assert score(1, 3, 3.5) > score(1, 4, 3.5)  # the shorter page weighs a word more
+    assert "not" not in postings
+    assert found["meta"]["pages"] == 2
+    assert "lengths" not in found["meta"]
 
 
 def test_pages_read_in_other_processes_give_the_same_index(tmp_path: Path) -> None:
@@ -184,6 +222,7 @@ def test_chunks_are_cut_by_size_and_name_their_first_entry(
 ) -> None:
     monkeypatch.setattr(sitesearch, "TERM_CHUNK_BYTES", 200)
     monkeypatch.setattr(sitesearch, "PAGE_CHUNK_BYTES", 200)
+    monkeypatch.setattr(searchfiles, "GROUP", 4)
     pages = [(f"p{n:03}.html", f"p{n:03}.html") for n in range(60)]
     index = SiteIndex(tmp_path, pages)
     for n, (dest, _) in enumerate(pages):
@@ -191,11 +230,16 @@ def test_chunks_are_cut_by_size_and_name_their_first_entry(
     index.write()
     found = read_index(tmp_path / "search")
     meta = found["meta"]
-    assert len(meta["terms"]) > 5 and len(meta["records"]) > 5  # type: ignore[index, arg-type]
-    firsts = meta["terms"]  # type: ignore[index]
-    assert firsts == sorted(firsts)  # type: ignore[type-var]
-    assert len(found["pages"]) == 60  # type: ignore[arg-type]
-    assert found["postings"]["here"] == [(n, 1) for n in range(60)]  # type: ignore[index]
+    assert len(meta["terms"]) > 3 and len(meta["records"]) > 3
+    assert meta["group"] == 4
+    terms = firsts(tmp_path / "search", "terms", meta["terms"], 4)
+    assert len(terms) > 15 and terms == sorted(terms)  # type: ignore[type-var]
+    for path in (tmp_path / "search" / "terms").iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert len(text.encode()) <= 200 or len(json.loads(text)) == 1, path.name
+    assert len(found["pages"]) == 60
+    every = score(1, 6, 6.0)  # each page: alpha{n} beta{n} gamma{n} shared words here
+    assert found["postings"]["here"] == [(n, every) for n in range(60)]
 
 
 def test_terms_sort_as_javascript_compares_strings(tmp_path: Path) -> None:
@@ -311,3 +355,57 @@ def test_words(text: str, found: list[str]) -> None:
 )
 def test_stem(word: str, stemmed: str) -> None:
     assert stem(word) == stemmed
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        [],
+        [(0, 0)],
+        [(0, 1), (1, 170_394), (31, 5), (32, 6), (1_055, 7), (130_000, 262_143)],
+        [(n * 977, n * 31) for n in range(200)],
+    ],
+)
+def test_postings_encode_as_text_and_decode_back(pairs: list[tuple[int, int]]) -> None:
+    text = searchfiles.encode(pairs)
+    assert set(text) <= set(searchfiles.DIGITS)  # JSON needs no escapes for it
+    assert searchfiles.decode(text) == pairs
+    assert len(searchfiles.encode([(5, 100)])) == 4  # a small gap and a score: 4 bytes
+
+
+def test_the_highest_score_fits_three_digits() -> None:
+    most = round((K1 + 1 + max(BONUS)) * UNIT)
+    assert most < 64**3
+    assert searchfiles.decode(searchfiles.encode([(0, most)])) == [(0, most)]
+
+
+def test_chunks_are_cut_before_the_item_that_would_overflow() -> None:
+    sizes = {"a": 4, "b": 4, "c": 30, "d": 1, "e": 9, "f": 2}
+    runs = searchfiles.chunks(list(sizes), 10, sizes.__getitem__)
+    assert runs == [["a", "b"], ["c"], ["d", "e"], ["f"]]  # c alone is bigger than 10
+    assert searchfiles.chunks([], 10, len) == []
+
+
+def test_a_common_terms_chunk_holds_its_best_pages_and_its_whole_list_is_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(searchfiles, "FULL_POSTINGS", 5)
+    monkeypatch.setattr(searchfiles, "HEAD_POSTINGS", 3)
+    pages = [(f"p{n:02}.html", f"p{n:02}.html") for n in range(12)]
+    index = SiteIndex(tmp_path, pages)
+    for n, (dest, _) in enumerate(pages):  # "common" in every page, "rare" in two
+        heading = "<h1>common</h1>" if n == 9 else "<h1>title</h1>"
+        extra = " rare" if n in (3, 4) else ""
+        index.add(dest, article(f"{heading}<p>{'common ' * (n % 4 + 1)}filler{extra}</p>"))
+    index.write()
+    found = read_index(tmp_path / "search")
+    whole = found["postings"]["common"]
+    assert [page for page, _ in whole] == list(range(12))
+    count, head = found["heads"]["common"]
+    assert count == 12
+    best = sorted(whole, key=lambda pair: (-pair[1], pair[0]))[:3]
+    assert head == sorted(best)
+    assert 9 in [page for page, _ in head]  # the page titled "common" scores highest
+    assert "rare" not in found["heads"]
+    assert [page for page, _ in found["postings"]["rare"]] == [3, 4]
+    assert (tmp_path / "search" / "lists" / "0.json").exists()

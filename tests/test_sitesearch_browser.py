@@ -13,9 +13,11 @@ from click.testing import CliRunner
 
 from benchmarks.sitesearch import measure_site_search
 from generator.cli.commands import main
+from generator.site import searchfiles
 from generator.words import stem, words
 from tests.browser import SCREENSHOTS, require_chromium, serve
 from tests.conftest import FIXTURES
+from tests.test_sitesearch import read_index
 
 pytestmark = pytest.mark.browser
 
@@ -265,3 +267,36 @@ def test_a_page_titled_with_the_word_ranks_first(page: Any, site_url: str) -> No
     page.goto(site_url)
     page.locator(".md-search__input").fill("billing")
     assert results(page).first.locator("h1").inner_text() == "Billing"
+
+
+def test_common_words_fetch_their_best_pages_and_give_way_to_rarer_words(
+    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With FULL_POSTINGS low, the small wiki's frequent words are common: alone, the box
+    counts every page holding one and shows its best first, the rest on scrolling; beside
+    a rarer word it does not filter; two common words are searched through whole lists."""
+    monkeypatch.setattr(searchfiles, "FULL_POSTINGS", 4)
+    monkeypatch.setattr(searchfiles, "HEAD_POSTINGS", 2)
+    site = build_small(tmp_path / "common")
+    index = read_index(site / "search")
+    heads, postings, pages = index["heads"], index["postings"], index["pages"]
+    sso = next(n for n, page in pages.items() if page["url"] == SSO_URL)
+    ordered = sorted(heads, key=lambda term: (-heads[term][0], term))
+    first, second = ordered[:2]
+    absent = next(t for t in ordered if sso not in dict(postings[t]) and t.isalpha())
+    best = min(postings[first], key=lambda pair: (-pair[1], pair[0]))[0]
+    both = set(dict(postings[first])) & set(dict(postings[second]))
+    context = browser.new_context(viewport=DESKTOP)
+    tab = context.new_page()
+    with serve(site) as url:
+        tab.goto(url)
+        assert found(tab, first + " ") == heads[first][0] > 2
+        titles = results(tab).locator("h1").all_inner_texts()
+        assert titles[0] == pages[best]["title"] and len(titles) == 2
+        tab.locator(".md-search__input").focus()
+        for _ in range(2):  # the last result reached: the whole list loads
+            tab.keyboard.press("ArrowDown")
+        tab.locator(".md-search-result__item").nth(2).wait_for(timeout=10_000)
+        assert found(tab, f"zephyrine {absent} ") == 1  # a common word does not filter
+        assert found(tab, f"{first} {second} ") == len(both)
+    context.close()

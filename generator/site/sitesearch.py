@@ -2,22 +2,36 @@
 
 mkdocs-material's search downloads the whole index (18 MB at 10,000 notes) before the first
 result. This index is split so that the browser (generator/site/assets/search.js) fetches only
-what a query needs:
+what a query needs, and so that what it fetches first grows slowly with the site:
 
-    search/meta.json      the number of pages, each page's length in words, the first term
-                          of each chunk of terms and the first page of each chunk of pages
-    search/terms/N.json   a chunk of the sorted terms: {term: [posting, ...]}, where a
-                          posting is page_id * 65536 + where + count: where is TITLE or
-                          HEADING if the term is in the page's title or another heading,
-                          count how often the term occurs (at most MAX_COUNT)
+    search/meta.json      the format, the number of pages, GROUP, UNIT, and the first term
+                          (first page id) of each group of GROUP chunks of terms (of pages)
+    search/groups/terms-G.json, pages-G.json
+                          the first term (page id) of each chunk of group G: chunk number
+                          N is in group N // GROUP
+    search/terms/N.json   a chunk of the sorted terms: {term: postings}, where postings is a
+                          text of (page id, score) pairs by page id: the gap from the last
+                          page id (base 32, the last digit + 32) and the score (3 digits of
+                          base 64; searchfiles.DIGITS). The score is BM25's term-frequency
+                          part, the page's length already in it, plus a bonus for a term in a
+                          heading or the title, times UNIT; search.js multiplies it by the
+                          term's idf. A common term, in more than FULL_POSTINGS pages, has
+                          [pages, head, L] instead: the head holds its HEAD_POSTINGS best
+                          postings, the first results of a search for it alone, and
+    search/lists/L.json   its whole postings (a JSON string), fetched only for a query made
+                          of common words alone, or to show results past the head. In a query
+                          with a rarer word, a common word is a stop word: it does not filter,
+                          and adds its score only to the pages of its head.
     search/pages/N.json   a chunk of pages, by id: [{"url", "title", "text"} or null, ...],
                           for the results shown and their excerpts
 
-A chunk holds about TERM_CHUNK_BYTES or PAGE_CHUNK_BYTES. Pages are read as they are built,
-by whichever process builds them: `SiteIndex.add` takes the article (theme/main.html marks
-it with `data-search-body`) apart into text and terms. Each worker hands what it read over
-(`SiteIndex.take`), and the main process writes the files (`SiteIndex.write`): a thousand
-files or so at 10,000 notes, not one per page, which a disk file system creates slowly. A
+So a query fetches meta.json, a group file and a chunk per word (at most about FULL_POSTINGS
+postings of a few bytes each), and a group file and a chunk of pages per result shown (10 at
+first). A chunk holds about TERM_CHUNK_BYTES or PAGE_CHUNK_BYTES. Pages are read as they are
+built, by whichever process builds them: `SiteIndex.add` takes the article (theme/main.html
+marks it with `data-search-body`) apart into text and terms. Each worker hands what it read
+over (`SiteIndex.take`), and the main process writes the files (`SiteIndex.write`): a few
+thousand files at 10,000 notes, not one per page, which a disk file system creates slowly. A
 page's id is its place among all pages sorted by path, and every list is sorted, so the
 index depends on the pages alone: not on how many processes built them, nor in which order.
 
@@ -28,19 +42,18 @@ tests/test_sitesearch_browser.py checks the two agree.
 from __future__ import annotations
 
 import html as htmllib
-import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
+from generator.site import searchfiles
+from generator.site.searchfiles import FORMAT, dumps
 from generator.words import term_counts
 
 OUTPUT_DIR = "search"
-FORMAT = 1  # meta.json's "format": search.js refuses an index it cannot read
 BODY_START = "<div data-search-body>"
 BODY_END = "<!--/insights-search-body-->"  # right after the closing tag (theme/main.html)
 # A chunk is cut after about this many bytes. Each query fetches a chunk of terms per word
@@ -49,8 +62,8 @@ TERM_CHUNK_BYTES = 32_000
 PAGE_CHUNK_BYTES = 16_000
 MAX_TEXT = 100_000  # characters of a page's text kept for its excerpt (all of it is indexed)
 MAX_COUNT = 4_095  # a posting's count fits in its low 12 bits
-# A posting's bits 12-13 say where a term is a heading's: search.js adds a bonus for it, so a
-# page titled with a word ranks first.
+# A posting's bits 12-13 say where a term is a heading's: its score gets a bonus for it, so a
+# page titled with a word ranks first (searchfiles.BONUS).
 TITLE, HEADING = 2 << 12, 1 << 12
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Elements whose text is not indexed. Lists at the top level of the article list other
@@ -79,7 +92,6 @@ _SAME_TAG: dict[str, re.Pattern[str]] = {}
 _BLOCK = "\x00"  # where a block element starts or ends
 _CLASS = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _SPACE = re.compile(r"\s+")
-T = TypeVar("T")
 
 
 class SiteSearchError(Exception):
@@ -221,7 +233,7 @@ class SiteIndex:
         if number is None or found is None:
             return
         record = {"url": self.urls[number], "title": found.title, "text": found.text[:MAX_TEXT]}
-        self.added.append((number, found, _dumps(record)))
+        self.added.append((number, found, dumps(record)))
 
     def take(self) -> Part:
         """The pages added in this process: (id, length, record) and postings, sorted by id."""
@@ -257,18 +269,23 @@ class SiteIndex:
     def write(self) -> int:
         """Write the whole index (the pages added here too); return the number of pages."""
         self.merge(self.take())
+        average = sum(self.lengths) / max(1, len(self.records))
+        norms = searchfiles.norms(self.lengths, average)
         terms = sorted(self.postings, key=_code_units)
-        digits = len(str(len(self.lengths) << 16)) + 1  # a posting's bytes, about, in JSON
-        term_chunks = _chunks(
-            terms, TERM_CHUNK_BYTES, lambda term: len(term) + digits * len(self.postings[term])
-        )
+        entries, lists = searchfiles.term_entries(self.postings, norms, terms)
+        term_chunks = searchfiles.chunks(list(range(len(terms))), TERM_CHUNK_BYTES,
+                                         lambda at: len(entries[at]) + 1)  # fmt: skip
         numbers = sorted(self.records)
-        page_chunks = _chunks(numbers, PAGE_CHUNK_BYTES, lambda number: len(self.records[number]))
-        self._makedirs(self.folder / "terms")
-        for at, names in enumerate(term_chunks):
-            text = _dumps({term: self.postings[term] for term in names})
+        page_chunks = searchfiles.chunks(
+            numbers, PAGE_CHUNK_BYTES, lambda n: len(self.records[n]) + 1
+        )
+        for folder in ("terms", "lists", "pages", "groups"):
+            self._makedirs(self.folder / folder)
+        for at, chunk in enumerate(term_chunks):
+            text = "{" + ",".join(entries[entry] for entry in chunk) + "}"
             self._write(self.folder / "terms" / f"{at}.json", text)
-        self._makedirs(self.folder / "pages")
+        for at, text in enumerate(lists):
+            self._write(self.folder / "lists" / f"{at}.json", text)
         for at, pages in enumerate(page_chunks):
             first = pages[0]
             slots = ["null"] * (pages[-1] - first + 1)
@@ -278,13 +295,21 @@ class SiteIndex:
         meta = {
             "format": FORMAT,
             "pages": len(self.records),
-            "average": round(sum(self.lengths) / max(1, len(self.records)), 3),
-            "lengths": self.lengths,
-            "terms": [chunk[0] for chunk in term_chunks],
-            "records": [pages[0] for pages in page_chunks],
+            "group": searchfiles.GROUP,
+            "unit": searchfiles.UNIT,
+            "terms": self._groups("terms", [terms[chunk[0]] for chunk in term_chunks]),
+            "records": self._groups("pages", [chunk[0] for chunk in page_chunks]),
         }
-        self._write(self.folder / "meta.json", _dumps(meta))
+        self._write(self.folder / "meta.json", dumps(meta))
         return len(self.records)
+
+    def _groups(self, kind: str, firsts: list[str] | list[int]) -> list[object]:
+        """Write the group files of a kind of chunk; the first of each group, for meta.json."""
+        found: list[object] = []
+        for at, group in enumerate(searchfiles.groups(firsts)):
+            self._write(self.folder / "groups" / f"{kind}-{at}.json", dumps(group))
+            found.append(group[0])
+        return found
 
     def _write(self, path: Path, text: str) -> None:
         try:
@@ -300,19 +325,6 @@ class SiteIndex:
             raise SiteSearchError(_cannot(path, exc)) from None
 
 
-def _chunks(items: list[T], limit: int, size: Callable[[T], int]) -> list[list[T]]:
-    """Items in order, cut into runs of about `limit` bytes (an item bigger alone is one run)."""
-    chunks: list[list[T]] = []
-    filled = limit
-    for item in items:
-        if filled >= limit:
-            chunks.append([])
-            filled = 0
-        chunks[-1].append(item)
-        filled += size(item)
-    return chunks
-
-
 def _cannot(path: Path, exc: OSError) -> str:
     return (
         f"could not write the search index at {path}: {exc.strerror or exc}. "
@@ -323,7 +335,3 @@ def _cannot(path: Path, exc: OSError) -> str:
 def _code_units(term: str) -> bytes:
     """Sort key: the order of JavaScript's < on strings (UTF-16 code units)."""
     return term.encode("utf-16-be")
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

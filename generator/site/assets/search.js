@@ -3,10 +3,12 @@
 
    - Lazy: search/meta.json loads on the first focus or key press; a query then fetches only
      the chunks of terms it needs, and the small chunk of pages holding each result shown
-     (never a whole-site index).
+     (never a whole-site index), each through a small group file naming its chunks' firsts.
    - Ranked: a page must hold every word of the query (the last one as a prefix while it is
      being typed); pages are ranked by BM25, with a bonus for a word in a heading or the
-     title.
+     title (each posting's score holds all but the word's idf). A common word (its chunk
+     holds only its best pages) is a stop word beside a rarer one: it only adds its score to
+     the pages it has; searched for alone, its best pages show first, the rest on scrolling.
    - Safe: results are built with createElement and textContent, never innerHTML.
    - Listeners sit on `document`, so they survive material's instant navigation, which swaps
      the page's content but keeps the header; the site's base URL is made absolute once. */
@@ -19,10 +21,10 @@
   const OPEN_KEYS = new Set(["/", "s", "f"]); // as in material
   const config = readConfig();
   const base = new URL(String(config.base || ".").replace(/\/?$/, "/"), location.href);
-  const INDEX_FORMAT = 1; // sitesearch.FORMAT
-  const K1 = 1.2; // BM25: how soon more of a word stops counting
-  const B = 0.75; // BM25: how much a long page is discounted
-  const BONUS = [0, 1, 3]; // times a term's idf, for a term in no heading, a heading, the title
+  const INDEX_FORMAT = 2; // searchfiles.FORMAT
+  const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"; // searchfiles
+  const VALUE = new Int8Array(128).fill(-1);
+  [...DIGITS].forEach((digit, value) => (VALUE[digit.charCodeAt(0)] = value));
   const MAX_PREFIX_CHUNKS = 3; // chunks of terms fetched for a word typed so far
   const EXCERPT_WORDS = 24;
   const state = { index: null, query: "", done: "", running: false, seq: 0, results: [],
@@ -122,7 +124,7 @@
     state.index ??= fetchJSON("search/meta.json")
       .then((meta) => {
         if (meta.format !== INDEX_FORMAT) throw new Error(`index format ${meta.format}`);
-        return { meta, chunks: new Map(), pages: new Map() };
+        return { meta, files: new Map() };
       })
       .catch((error) => {
         state.index = null; // try again on the next key press
@@ -131,99 +133,140 @@
     return state.index;
   }
 
-  function chunk(index, number) {
-    if (!index.chunks.has(number)) {
-      const loading = fetchJSON(`search/terms/${number}.json`);
-      loading.catch(() => index.chunks.delete(number)); // fetched again next time
-      index.chunks.set(number, loading);
+  function load(index, path) {
+    if (!index.files.has(path)) {
+      const loading = fetchJSON(path);
+      loading.catch(() => index.files.delete(path)); // fetched again next time
+      index.files.set(path, loading);
     }
-    return index.chunks.get(number);
+    return index.files.get(path);
   }
 
-  // The chunk a term or page would be in: the last whose first one is not after it.
-  function chunkOf(firsts, term) {
+  // The last of sorted firsts that is not after a term or page.
+  function lastNotAfter(firsts, key) {
     let low = 0;
     let high = firsts.length - 1;
     while (low < high) {
       const middle = (low + high + 1) >> 1;
-      if (firsts[middle] <= term) low = middle;
+      if (firsts[middle] <= key) low = middle;
       else high = middle - 1;
     }
     return low;
   }
 
-  // The postings of a word, each with its weight: its stem's; and, for the word being typed
-  // or a stem no page holds, those of every longer term it begins (at half weight, when the
-  // stem itself was found: "pay" ranks pages with "pay" above those with "payment").
+  // The chunk of terms ("terms") or pages ("pages") a key would be in: its number, its first
+  // key, and the first of the next chunk (undefined after the last).
+  async function chunkOf(index, kind, key) {
+    const { group } = index.meta;
+    const tops = index.meta[kind === "terms" ? "terms" : "records"];
+    if (!tops.length) return null;
+    const at = lastNotAfter(tops, key);
+    const firsts = await load(index, `search/groups/${kind}-${at}.json`);
+    const inGroup = lastNotAfter(firsts, key);
+    const next = inGroup + 1 < firsts.length ? firsts[inGroup + 1] : tops[at + 1];
+    return { number: at * group + inGroup, first: firsts[inGroup], next };
+  }
+
+  // A posting list's (page, score) pairs (searchfiles.encode).
+  function decode(text) {
+    const pairs = [];
+    let page = 0;
+    for (let at = 0; at < text.length; at += 3) {
+      let gap = 0;
+      let digit;
+      while ((digit = VALUE[text.charCodeAt(at++)]) < 32) gap = gap * 32 + digit;
+      page += gap * 32 + digit - 32;
+      const score = VALUE[text.charCodeAt(at)] * 4096 + VALUE[text.charCodeAt(at + 1)] * 64 +
+        VALUE[text.charCodeAt(at + 2)];
+      pairs.push([page, score]);
+    }
+    return pairs;
+  }
+
+  // The terms a word matches, each as [term, entry, weight]: its stem; and, for the word
+  // being typed or a stem no page holds, every longer term it begins (at half weight, when
+  // the stem itself was found: "pay" ranks pages with "pay" above those with "payment").
   async function postings(index, term, typing) {
-    const firsts = index.meta.terms;
-    if (!firsts.length) return [];
-    let number = chunkOf(firsts, term);
-    const first = await chunk(index, number);
+    let at = await chunkOf(index, "terms", term);
+    if (!at) return [];
+    const first = await load(index, `search/terms/${at.number}.json`);
     const found = Object.hasOwn(first, term) ? [[term, first[term], 1]] : [];
     if (found.length && !typing) return found;
     const weight = found.length ? 0.5 : 1;
     for (let fetched = 1; ; fetched++) {
-      const terms = await chunk(index, number);
+      const terms = await load(index, `search/terms/${at.number}.json`);
       for (const key of Object.keys(terms)) {
         if (key !== term && key.startsWith(term)) found.push([key, terms[key], weight]);
       }
-      number++;
-      if (number >= firsts.length || !firsts[number].startsWith(term)) break;
+      if (at.next === undefined || !at.next.startsWith(term)) break;
       if (fetched >= MAX_PREFIX_CHUNKS) break;
+      at = await chunkOf(index, "terms", at.next);
     }
     return found;
   }
 
-  // Each page holding a word, with its BM25 score for it (its best term's, for a prefix).
-  async function scores(index, term, typing, matched) {
-    const { pages, average, lengths } = index.meta;
+  // Each page holding a word, with its BM25 score for it (its best term's, for a prefix);
+  // `common` when every term it matched is common (only its best pages are known), unless
+  // `whole`: then the word's own whole list is fetched; and `pages`, how many hold it.
+  async function scores(index, term, typing, matched, whole) {
+    const { pages, unit } = index.meta;
     const found = new Map();
-    for (const [key, list, weight] of await postings(index, term, typing)) {
+    let common = true;
+    let count = 0;
+    for (const [key, entry, weight] of await postings(index, term, typing)) {
       matched.add(key);
-      const idf = weight * Math.log(1 + (pages - list.length + 0.5) / (list.length + 0.5));
-      for (const posting of list) {
-        const page = Math.floor(posting / 65536);
-        const where = (posting % 65536) >> 12; // sitesearch.TITLE, HEADING
-        const count = posting % 4096;
-        const norm = 1 - B + (B * lengths[page]) / (average || 1);
-        const score = idf * ((count * (K1 + 1)) / (count + K1 * norm) + BONUS[where]);
-        if (score > (found.get(page) ?? 0)) found.set(page, score);
+      const head = Array.isArray(entry);
+      let text = head ? entry[1] : entry;
+      // whole lists of the words themselves only: a prefix may begin many common words
+      if (head && whole && key === term) text = await load(index, `search/lists/${entry[2]}.json`);
+      common &&= head && !whole;
+      const list = decode(text);
+      const df = head ? entry[0] : list.length;
+      count = Math.max(count, df);
+      const idf = weight * Math.log(1 + (pages - df + 0.5) / (df + 0.5));
+      for (const [page, score] of list) {
+        const value = (idf * score) / unit;
+        if (value > (found.get(page) ?? 0)) found.set(page, value);
       }
     }
-    return found;
+    return { found, common: common && found.size > 0, pages: count };
   }
 
   // The pages holding every word of the query, best first. The last word is still being
-  // typed unless a space follows it.
-  async function find(query) {
+  // typed unless a space follows it. `total` says how many pages match, and `rest`, if
+  // set, gives the whole list when only the best pages of a common word were ranked.
+  async function find(query, whole = false) {
     const index = await loadIndex();
     const stems = words(query).map(stem);
     const typing = /[\p{L}\p{N}]$/u.test(query) ? stems.at(-1) : null;
     const terms = [...new Set(stems)];
     const matched = new Set(); // the terms found, for the excerpts to highlight
     const each = await Promise.all(
-      terms.map((term) => scores(index, term, term === typing, matched)));
-    each.sort((a, b) => a.size - b.size);
+      terms.map((term) => scores(index, term, term === typing, matched, whole)));
+    if (each.length > 1 && each.every((word) => word.common)) return find(query, true);
+    const required = each.filter((word) => !word.common).map((word) => word.found);
+    const optional = each.filter((word) => word.common).map((word) => word.found);
+    required.sort((a, b) => a.size - b.size);
     const ranked = [];
-    for (const [page, score] of each[0] || []) {
+    for (const [page, score] of required[0] || optional[0] || []) {
       let total = score;
-      for (const other of each.slice(1)) total += other.get(page) ?? NaN;
+      for (const other of required.slice(1)) total += other.get(page) ?? NaN;
+      for (const other of required.length ? optional : []) total += other.get(page) ?? 0;
       if (!Number.isNaN(total)) ranked.push([page, total]);
     }
     ranked.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    return ranked.map(([page]) => ({ data: () => pageData(index, page, matched) }));
+    const results = ranked.map(([page]) => ({ data: () => pageData(index, page, matched) }));
+    results.total = results.length;
+    if (!required.length && each.length === 1 && each[0].pages > ranked.length) {
+      results.total = each[0].pages; // a common word alone: its best pages first
+      results.rest = () => find(query, true);
+    }
+    return results;
   }
 
   async function pageData(index, page, matched) {
-    const firsts = index.meta.records;
-    const number = chunkOf(firsts, page);
-    if (!index.pages.has(number)) {
-      const loading = fetchJSON(`search/pages/${number}.json`);
-      loading.catch(() => index.pages.delete(number));
-      index.pages.set(number, loading);
-    }
-    const { url, title, text } = (await index.pages.get(number))[page - firsts[number]];
+    const { number, first } = await chunkOf(index, "pages", page);
+    const { url, title, text } = (await load(index, `search/pages/${number}.json`))[page - first];
     return { url: new URL(url, base).pathname, title, excerpt: excerpt(text, matched) };
   }
 
@@ -299,13 +342,18 @@
     const items = await nextItems(seq);
     if (seq !== state.seq) return;
     list()?.replaceChildren(...items);
-    announce(countText(results.length));
+    announce(countText(results.total));
   }
 
   function showMore() {
-    if (state.more || state.shown >= state.results.length) return state.more;
+    const ended = state.shown >= state.results.length;
+    if (state.more || (ended && !state.results.rest)) return state.more;
     const seq = state.seq;
-    state.more = nextItems(seq)
+    state.more = (ended ? state.results.rest() : Promise.resolve(state.results))
+      .then((results) => {
+        if (seq === state.seq) state.results = results; // the same first pages, and the rest
+        return nextItems(seq);
+      })
       .then((items) => seq === state.seq && list()?.append(...items))
       .finally(() => (state.more = null));
     return state.more;
