@@ -223,6 +223,7 @@ def test_init_makes_a_wiki_that_passes_check(tmp_path: Path) -> None:
         "README.md",
         "insights/areas.yml",
         "insights/product/2026-06-30-admins-want-to-invite-their-team-in-bulk.md",
+        "insights/tags.yml",
         "mkdocs.yml",
     ]
     mkdocs = (folder / "mkdocs.yml").read_text(encoding="utf-8")
@@ -230,6 +231,18 @@ def test_init_makes_a_wiki_that_passes_check(tmp_path: Path) -> None:
     assert "plugins:\n  - search\n  - insights\n" in mkdocs
     assert (folder / ".gitignore").read_text(encoding="utf-8").count("/\n") == 2
     assert check(folder).output == "Checked 1 note: 0 errors, 0 warnings.\n"
+
+
+def test_inits_tag_vocabulary_governs_the_new_wiki(tmp_path: Path) -> None:
+    folder = tmp_path / "new-wiki"
+    assert init(folder).exit_code == 0
+    vocabulary = (folder / "insights/tags.yml").read_text(encoding="utf-8")
+    assert vocabulary.startswith("# The tag vocabulary") and "aliases: [invites" in vocabulary
+    note = next((folder / "insights/product").glob("*.md"))
+    note.write_text(note.read_text(encoding="utf-8").replace("invitations,", "invites,"))
+    output = check(folder).output
+    assert "warning tag-alias: 'invites' is an alias of 'invitations'; write 'invitations'" in output
+    assert output.endswith("Checked 1 note: 0 errors, 1 warning.\n")
 
 
 def test_init_refuses_an_existing_wiki(root: Path) -> None:

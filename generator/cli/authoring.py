@@ -149,7 +149,8 @@ def _write_new(path: Path, text: str) -> None:
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
-    """Start a new wiki in DIRECTORY: mkdocs.yml, an area registry, an example note, a README.
+    """Start a new wiki in DIRECTORY: mkdocs.yml, an area registry, a tag vocabulary, an
+    example note and a README.
 
     Refuses a folder that already has a mkdocs.yml; other files already there are kept.
     """

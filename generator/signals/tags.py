@@ -107,7 +107,7 @@ def _same_key(
     for name, tag in names:
         groups[key(name)].append((name, tag))
     for group in groups.values():
-        for (n1, t1), (n2, t2) in combinations(group, 2):
+        for (n1, t1), (n2, t2) in combinations(sorted(group), 2):
             yield (t1, t2), f"{_said(n1, t1)} and {_said(n2, t2)}: {why}"
 
 
