@@ -11,9 +11,11 @@ import pytest
 from generator.config import Settings
 from generator.model import Area, Note, Tag, Wiki
 from generator.notes.areas import parse_areas
+from generator.notes.fields import SLUG
 from generator.notes.load import load_wiki
 from generator.notes.tags import parse_vocabulary
 from generator.signals.links import related_map
+from generator.signals.snapshots import snapshot
 from generator.signals.summary import summarize
 from generator.signals.summary_json import summary_to_json
 from generator.site.browse import browse_json
@@ -111,13 +113,21 @@ def test_bad_entries_are_left_out_and_the_rest_kept() -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["\x00", "sso: [\n", "a:\n" + "  " * 40 + "b\n", "? [a]\n: b\n", "sso: {aliases: {a: 1}}\n",
-     "sso: {name: 1:30}\n", "- [a, [b]]\n", "sso: {aliases: [null, true, 1.5]}\n", "\ufeffsso:\n"],
+    ("text", "fails"),
+    [
+        ("\x00", True), ("sso: [\n", True), ("a:\n" + "  " * 40 + "b\n", True),
+        ("? [a]\n: b\n", True), ("sso: {aliases: {a: 1}}\n", True),
+        ("sso: {name: 1:30}\n", False), ("- [a, [b]]\n", True),
+        ("sso: {aliases: [null, true, 1.5]}\n", True), ("\ufeffsso:\n", False),
+        ("[: ]\n", True), ("sso: {aliases: [" + ", ".join(f"a{i}" for i in range(500)) + "]}",
+                            False),
+    ],
 )  # fmt: skip
-def test_hostile_files_give_problems_never_a_traceback(text: str) -> None:
+def test_hostile_files_give_problems_never_a_traceback(text: str, fails: bool) -> None:
     vocabulary, problems = parse_vocabulary(PATH, text)
+    assert bool(problems) == fails
     assert all(p.path == PATH and p.line >= 1 and p.column >= 1 for p in problems)
+    assert all(SLUG.match(t.slug) for t in vocabulary.tags)
 
 
 # Notes: warnings where the tag is written, and aliases folded when the wiki loads
@@ -242,3 +252,14 @@ def test_notes_carry_only_canonical_tags(make_wiki: WikiFactory) -> None:
     assert all(isinstance(n, Note) for n in result.notes) and len(result.notes) == 8
     assert result.areas[0] == Area("billing", "Billing", "Marcus Lee",
                                    "Plans, invoices and payment methods.")  # fmt: skip
+
+
+def test_a_reviews_snapshot_folds_with_that_revisions_vocabulary() -> None:
+    files = {"insights/billing/a.md": note_text(tags="[saml, x]").encode()}
+    folded = snapshot(files, AREAS_YML, Settings(), AS_OF, tags_text=VOCABULARY)
+    assert folded.wiki.notes[0].tags == ("sso", "x")
+    assert [p.code for p in folded.wiki.problems] == ["tag-alias", "unknown-tag"]
+    later = snapshot(files, AREAS_YML, Settings(), AS_OF, earlier=folded)  # tags.yml deleted
+    assert later.wiki.notes[0].tags == ("saml", "x") and later.wiki.problems == ()
+    broken = snapshot(files, AREAS_YML, Settings(), AS_OF, tags_text="- x\n")
+    assert [(p.path, p.code) for p in broken.wiki.problems] == [(PATH, "bad-tags")]

@@ -33,6 +33,7 @@ export:
 def notes() -> dict[str, str]:
     """In W (ending 2026-06-30): sso twice (once as an alias), exports, on-boarding; before W:
     invoices, onboarding, and dashboards with reports on the same notes."""
+
     def one(day: str, tags: str, area: str = "billing") -> str:
         return note_text(title=f"Heard on {day} about {tags}", date=day, area=area, tags=tags)
 
@@ -84,7 +85,8 @@ def test_json_output_matches_golden(governed: Path, golden) -> None:
     assert set(pairs) == {("on-boarding", "onboarding"), ("export", "exports"),
                           ("dashboards", "reports"), ("export", "expot")}  # fmt: skip
     assert pairs[("dashboards", "reports")] == (
-        "'dashboards' and 'reports' are on the same notes: 3 of 3")
+        "'dashboards' and 'reports' are on the same notes: 3 of 3"
+    )
 
 
 def test_without_a_vocabulary_every_used_tag_is_listed_as_written(make_wiki: WikiFactory) -> None:
@@ -103,7 +105,8 @@ def test_a_broken_vocabulary_exits_1_naming_the_line(make_wiki: WikiFactory) -> 
     result = run(root, "tags")
     assert result.exit_code == 1
     assert "insights/tags.yml:2:12: error bad-tags: tag 'sso': 'aliases' must be a list" in (
-        result.stderr)
+        result.stderr
+    )
     assert "Traceback" not in result.output
 
 
@@ -173,6 +176,7 @@ def test_likely_duplicates_by_use() -> None:
     assert likely_duplicates([], notes) == ()
     fewer = [n for n in notes if n.id not in ("d", "f")] + [tagged("g", "y")]
     assert [(d.first, d.second, d.why) for d in likely_duplicates([], fewer)] == [
-        ("x", "y", "'x' and 'y' are on the same notes: 3 of 4")]
+        ("x", "y", "'x' and 'y' are on the same notes: 3 of 4")
+    ]
     single = [tagged("a", "p", "q")]  # one note proves nothing
     assert likely_duplicates([], single) == ()

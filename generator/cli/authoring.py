@@ -92,6 +92,8 @@ def new(
         raise click.ClickException("\n".join(p.format() for p in found))
     _write_new(project.root / rel, text)
     click.echo(f"Created {rel}")
+    for problem in found:  # warnings only, such as a tag that is an alias
+        click.echo(problem.format(), err=True)
     if edit:
         click.edit(filename=str(project.root / rel))
 

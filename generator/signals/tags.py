@@ -100,9 +100,7 @@ def _by_name(tags: Sequence[Tag]) -> Iterable[Pair]:
     yield from _typos(names)
 
 
-def _same_key(
-    names: list[tuple[str, str]], key: Callable[[str], str], why: str
-) -> Iterable[Pair]:
+def _same_key(names: list[tuple[str, str]], key: Callable[[str], str], why: str) -> Iterable[Pair]:
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for name, tag in names:
         groups[key(name)].append((name, tag))
@@ -169,11 +167,17 @@ def report_json(report: TagReport) -> str:
         "window": {"start": report.start.isoformat(), "end": report.as_of.isoformat()},
         "vocabulary": report.vocabulary,
         "tags": [
-            {"slug": u.tag.slug, "name": u.tag.name, "description": u.tag.description,
-             "aliases": list(u.tag.aliases), "listed": u.listed, "window": u.window,
-             "total": u.total}
+            {
+                "slug": u.tag.slug,
+                "name": u.tag.name,
+                "description": u.tag.description,
+                "aliases": list(u.tag.aliases),
+                "listed": u.listed,
+                "window": u.window,
+                "total": u.total,
+            }
             for u in report.tags
-        ],  # fmt: skip
+        ],
         "likely_duplicates": [
             {"tags": [d.first, d.second], "why": d.why} for d in report.duplicates
         ],
