@@ -44,6 +44,9 @@ class Settings:
 
     notes_dir: str = _opt("insights", "Folder of the notes, relative to mkdocs.yml.")
     areas_file: str = _opt("insights/areas.yml", "The area registry, relative to mkdocs.yml.")
+    tags_file: str = _opt(
+        "insights/tags.yml", "The tag vocabulary (optional), relative to mkdocs.yml."
+    )
     sources: tuple[str, ...] = _opt(DEFAULT_SOURCES, "Allowed values of a note's `source`.")
     confidence_levels: tuple[str, ...] = _opt(
         DEFAULT_CONFIDENCE, "Allowed values of `confidence`, lowest first."
@@ -150,7 +153,7 @@ def check_settings(settings: Settings) -> list[OptionProblem]:
         if not 0 < getattr(settings, key) <= 1:
             problems.append(OptionProblem(key, f"insights: option '{key}': give a number above 0 "
                                           "and at most 1"))  # fmt: skip
-    for key in ("notes_dir", "areas_file"):
+    for key in ("notes_dir", "areas_file", "tags_file"):
         path = PurePosixPath(getattr(settings, key))
         if path.is_absolute() or ".." in path.parts:
             problems.append(OptionProblem(key, f"insights: option '{key}': give a path inside "

@@ -43,6 +43,16 @@ class Area:
 
 
 @dataclass(frozen=True)
+class Tag:
+    """A tag of the vocabulary (`insights/tags.yml`); notes that use an alias count under it."""
+
+    slug: str
+    name: str = ""
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Note:
     """One validated insight note."""
 
@@ -131,6 +141,7 @@ class Wiki:
     problems: tuple[Problem, ...] = ()
     checked: int = 0
     decisions: tuple[Decision, ...] = ()
+    tags: tuple[Tag, ...] = ()  # the tag vocabulary; empty without one
 
     @property
     def errors(self) -> tuple[Problem, ...]:

@@ -223,6 +223,7 @@ def test_init_makes_a_wiki_that_passes_check(tmp_path: Path) -> None:
         "README.md",
         "insights/areas.yml",
         "insights/product/2026-06-30-admins-want-to-invite-their-team-in-bulk.md",
+        "insights/tags.yml",
         "mkdocs.yml",
     ]
     mkdocs = (folder / "mkdocs.yml").read_text(encoding="utf-8")
@@ -230,6 +231,33 @@ def test_init_makes_a_wiki_that_passes_check(tmp_path: Path) -> None:
     assert "plugins:\n  - search\n  - insights\n" in mkdocs
     assert (folder / ".gitignore").read_text(encoding="utf-8").count("/\n") == 2
     assert check(folder).output == "Checked 1 note: 0 errors, 0 warnings.\n"
+
+
+def test_inits_tag_vocabulary_governs_the_new_wiki(tmp_path: Path) -> None:
+    folder = tmp_path / "new-wiki"
+    assert init(folder).exit_code == 0
+    vocabulary = (folder / "insights/tags.yml").read_text(encoding="utf-8")
+    assert vocabulary.startswith("# The tag vocabulary") and "aliases: [invites" in vocabulary
+    note = next((folder / "insights/product").glob("*.md"))
+    note.write_text(note.read_text(encoding="utf-8").replace("invitations,", "invites,"))
+    output = check(folder).output
+    assert (
+        "warning tag-alias: 'invites' is an alias of 'invitations'; write 'invitations'" in output
+    )
+    assert output.endswith("Checked 1 note: 0 errors, 1 warning.\n")
+
+
+def test_a_new_note_with_an_alias_tag_is_written_with_a_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "new-wiki"
+    assert init(folder).exit_code == 0
+    result = new(folder, "Bulk invites time out", "--area", "product", "--source", "survey",
+                 "--tag", "invites", "--tag", "admin-setup")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rel = "insights/product/2026-06-30-bulk-invites-time-out.md"
+    assert result.stdout == f"Created {rel}\n"
+    assert result.stderr == (f"{rel}:7:8: warning tag-alias: 'invites' is an alias of "
+                             "'invitations'; write 'invitations'\n")  # fmt: skip
+    assert "tags: [invites, admin-setup]" in (folder / rel).read_text(encoding="utf-8")
 
 
 def test_init_refuses_an_existing_wiki(root: Path) -> None:

@@ -92,6 +92,8 @@ def new(
         raise click.ClickException("\n".join(p.format() for p in found))
     _write_new(project.root / rel, text)
     click.echo(f"Created {rel}")
+    for problem in found:  # warnings only, such as a tag that is an alias
+        click.echo(problem.format(), err=True)
     if edit:
         click.edit(filename=str(project.root / rel))
 
@@ -149,7 +151,8 @@ def _write_new(path: Path, text: str) -> None:
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
-    """Start a new wiki in DIRECTORY: mkdocs.yml, an area registry, an example note, a README.
+    """Start a new wiki in DIRECTORY: mkdocs.yml, an area registry, a tag vocabulary, an
+    example note and a README.
 
     Refuses a folder that already has a mkdocs.yml; other files already there are kept.
     """

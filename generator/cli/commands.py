@@ -273,8 +273,9 @@ def _register() -> None:
     """Commands defined in their own modules join the group."""
     from generator.cli.authoring import init, new
     from generator.cli.searching import search
+    from generator.cli.tagging import tags
 
-    for command in (new, init, search):
+    for command in (new, init, search, tags):
         main.add_command(command)
 
 

@@ -16,13 +16,14 @@ from functools import partial
 from pathlib import Path
 
 from generator.config import Settings
-from generator.model import Area, Decision, Note, Problem, Wiki
+from generator.model import Area, Decision, Note, Problem, Tag, Wiki
 from generator.notes.decisions import check_evidence, front_matter_schema
 from generator.notes.fields import ID, KNOWN_KEYS, REQUIRED, SLUG, slugify
 from generator.notes.files import NOT_NOTES, NoteFile, find_note_files
 from generator.notes.local_links import with_link_warnings
 from generator.notes.parse import parse_note, problem, readable_fields, too_large, unknown_related
 from generator.notes.parsecache import ParseCache
+from generator.notes.tags import load_vocabulary, with_vocabulary
 from generator.processes import can_fork, usable_cores
 
 __all__ = [  # the public API; fields, files and one file's parsing live in their own modules
@@ -43,8 +44,9 @@ def load_wiki(
     files: list[NoteFile] | None = None,
     cache: ParseCache | None = None,
 ) -> Wiki:
-    """Parse and validate every note and decision, then check what only the whole wiki can
-    tell: duplicate ids, and what each decision cites.
+    """Parse and validate every note and decision, fold tag aliases into their tags (from the
+    optional tag vocabulary), then check what only the whole wiki can tell: duplicate ids, and
+    what each decision cites.
 
     With a `cache` (see parsecache.py), only the files it does not hold are parsed."""
     files = find_note_files(root, settings) if files is None else files
@@ -55,8 +57,13 @@ def load_wiki(
     else:
         read = partial(_bytes_or_none, limit=settings.max_note_bytes)
         parsed = cache.parse_all(files, read, partial(_parse_files, parse=parse), ids)
-    links = partial(with_link_warnings, notes_dir=settings.notes_dir)
-    return wiki_of(files, parsed, areas, check=links)
+    vocabulary, found = load_vocabulary(root, settings)
+
+    def check(item: NoteFile, result: Parsed) -> Parsed:
+        linked = with_link_warnings(item, result, notes_dir=settings.notes_dir)
+        return with_vocabulary(linked, vocabulary)
+
+    return wiki_of(files, parsed, areas, found, check=check, tags=vocabulary.tags)
 
 
 def wiki_of(
@@ -65,6 +72,7 @@ def wiki_of(
     areas: tuple[Area, ...],
     found: Sequence[Problem] = (),
     check: Callable[[NoteFile, Parsed], Parsed] | None = None,
+    tags: tuple[Tag, ...] = (),
 ) -> Wiki:
     """The wiki of parsed files (each passed through `check`, if given) with `found` problems,
     after the checks only the whole wiki can make here: unique ids, and what each decision
@@ -79,7 +87,7 @@ def wiki_of(
     problems.extend(check_ids(list(files)))
     notes, decisions, cited = split_entries(entries, {item.id for item in files})
     problems.extend(cited)
-    return Wiki(notes, areas, tuple(sorted(set(problems))), len(files), decisions)
+    return Wiki(notes, areas, tuple(sorted(set(problems))), len(files), decisions, tags)
 
 
 def split_entries(

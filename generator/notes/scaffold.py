@@ -263,6 +263,7 @@ def prepare_note(
     of it; ScaffoldError if the options are wrong or a note with its id exists already."""
     from generator.notes.files import find_note_files
     from generator.notes.load import parse_note
+    from generator.notes.tags import load_vocabulary, with_vocabulary
 
     validate(note, settings, areas, as_of)
     rel = note_path(note, settings)
@@ -271,7 +272,8 @@ def prepare_note(
         raise ScaffoldError(f"{taken[note_id(note)]} already exists (note ids are unique); "
                             "choose another title or date")  # fmt: skip
     text = note_text(note, settings)
-    _, found = parse_note(rel, text.encode(), settings, tuple(areas), as_of)
+    parsed = parse_note(rel, text.encode(), settings, tuple(areas), as_of)
+    _, found = with_vocabulary(parsed, load_vocabulary(root, settings)[0])  # tag warnings
     return rel, text, found
 
 

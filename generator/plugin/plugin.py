@@ -234,9 +234,12 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             self.deletion = None
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        """Rebuild when a note or the area registry changes."""
+        """Rebuild when a note, the area registry or the tag vocabulary changes."""
         server.watch(str(self.built.root / self.built.settings.notes_dir))
         server.watch(str(self.built.root / self.built.settings.areas_file))
+        vocabulary = self.built.root / self.built.settings.tags_file
+        if vocabulary.exists():  # optional: a missing path cannot be watched
+            server.watch(str(vocabulary))
         return server
 
 

@@ -50,6 +50,7 @@ def fingerprint(project: Project, as_of: dt.date) -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{project.settings!r}\0{as_of.isoformat()}\n".encode())
     digest.update(_stat_line(project.root / project.settings.areas_file))
+    digest.update(_stat_line(project.root / project.settings.tags_file))  # folds tags
     for line in _scan(project.root / project.settings.notes_dir, project.root.resolve()):
         digest.update(line)
     return digest.hexdigest()

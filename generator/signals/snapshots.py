@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import Settings
-from generator.model import Area, Decision, Note, Problem, Wiki
+from generator.model import Area, Decision, Note, Problem, Tag, Wiki
 from generator.notes.areas import parse_areas
 from generator.notes.files import NOT_NOTES, NoteFile, find_note_files
 from generator.notes.gitrepo import Repo, read_files
 from generator.notes.load import check_related, parse_note, readable_fields, wiki_of
 from generator.notes.project import Project
+from generator.notes.tags import Vocabulary, parse_vocabulary, with_vocabulary
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,10 @@ def snapshot(
     as_of: dt.date,
     found: Sequence[Problem] = (),
     earlier: Snapshot | None = None,
+    tags_text: str | None = None,
 ) -> Snapshot:
-    """Parse and validate a revision's notes against that revision's area registry.
+    """Parse and validate a revision's notes against that revision's area registry, with the
+    aliases of its tag vocabulary (`tags_text`, if it has one) folded.
 
     Files whose bytes (and registry) are unchanged since an `earlier` snapshot are not parsed
     again: a review of one edit in 10,000 notes parses 10,001.
@@ -93,28 +96,48 @@ def snapshot(
         problems = [Problem(settings.areas_file, 1, 1, "error", "missing-registry", msg)]
     else:
         areas, problems = parse_areas(settings.areas_file, areas_text)
-    reuse = earlier if earlier is not None and earlier.wiki.areas == areas else None
+    vocabulary, tag_problems = (
+        (Vocabulary(settings.tags_file), [])
+        if tags_text is None
+        else parse_vocabulary(settings.tags_file, tags_text)
+    )
+    same = earlier is not None and (earlier.wiki.areas, earlier.wiki.tags) == (
+        areas,
+        vocabulary.tags,
+    )
+    reuse = earlier if same else None
     parsed = {
         path: reuse.parsed[path]
         if reuse is not None and reuse.files.get(path) == data
-        else parse_file(path, data, settings, areas, as_of)
+        else parse_file(path, data, settings, areas, as_of, vocabulary)
         for path, data in sorted(files.items())
     }
-    return Snapshot(files, parsed, wiki_from_parsed(parsed, areas, [*found, *problems]))
+    found = [*found, *problems, *tag_problems]
+    return Snapshot(files, parsed, wiki_from_parsed(parsed, areas, found, vocabulary.tags))
 
 
 def parse_file(
-    path: str, data: bytes, settings: Settings, areas: tuple[Area, ...], as_of: dt.date
+    path: str,
+    data: bytes,
+    settings: Settings,
+    areas: tuple[Area, ...],
+    as_of: dt.date,
+    vocabulary: Vocabulary | None = None,
 ) -> Parsed:
     """One file's note or decision (None if it has errors), its own problems (`related:` and
-    `evidence:` left unchecked) and what a reviewer can be shown of it."""
-    note, problems = parse_note(path, data, settings, areas, as_of)
+    `evidence:` left unchecked, tag aliases folded) and what a reviewer can be shown of it."""
+    note, problems = with_vocabulary(
+        parse_note(path, data, settings, areas, as_of), vocabulary or Vocabulary()
+    )
     values = note or readable_fields(path, data, settings, areas, as_of)
     return note, tuple(problems), None if values is None else Shown.of(values)
 
 
 def wiki_from_parsed(
-    parsed: Mapping[str, Parsed], areas: tuple[Area, ...], found: Sequence[Problem] = ()
+    parsed: Mapping[str, Parsed],
+    areas: tuple[Area, ...],
+    found: Sequence[Problem] = (),
+    tags: tuple[Tag, ...] = (),
 ) -> Wiki:
     """The wiki of parsed files, after the checks across files: duplicate ids, unknown
     `related:` ids, and what each decision cites."""
@@ -126,18 +149,20 @@ def wiki_from_parsed(
         (None if note is None or note.path in unlinked else note, list(own))
         for note, own, _ in (parsed[item.path] for item in items)
     ]
-    return wiki_of(items, results, areas, [*found, *broken_links])
+    return wiki_of(items, results, areas, [*found, *broken_links], tags=tags)
 
 
 def revision_snapshot(
     repo: Repo, commit: str, settings: Settings, as_of: dt.date, earlier: Snapshot | None = None
 ) -> Snapshot:
     """The notes and the registry at a commit, read by two git processes."""
-    files = read_files(repo, commit, [settings.notes_dir, settings.areas_file])
+    wanted = [settings.notes_dir, settings.areas_file, settings.tags_file]
+    files = read_files(repo, commit, wanted)
     notes = {p: data for p, data in files.items() if is_note_path(p, settings.notes_dir)}
-    registry = files.get(settings.areas_file)
+    registry, vocabulary = files.get(settings.areas_file), files.get(settings.tags_file)
     areas_text = None if registry is None else registry.decode("utf-8", "replace")
-    return snapshot(notes, areas_text, settings, as_of, earlier=earlier)
+    tags_text = None if vocabulary is None else vocabulary.decode("utf-8", "replace")
+    return snapshot(notes, areas_text, settings, as_of, earlier=earlier, tags_text=tags_text)
 
 
 def work_tree_snapshot(
@@ -159,4 +184,8 @@ def work_tree_snapshot(
         areas_text: str | None = (project.root / project.settings.areas_file).read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         areas_text = None
-    return snapshot(files, areas_text, project.settings, as_of, found, earlier)
+    try:
+        tags_text: str | None = (project.root / project.settings.tags_file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):  # none, or one `insights check` reports
+        tags_text = None
+    return snapshot(files, areas_text, project.settings, as_of, found, earlier, tags_text)

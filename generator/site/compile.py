@@ -44,6 +44,7 @@ class BuiltSite:
     def __post_init__(self) -> None:
         self._notes_dir = (self.root / self.settings.notes_dir).resolve()
         self._registry = (self.root / self.settings.areas_file).resolve()
+        self._vocabulary = (self.root / self.settings.tags_file).resolve()
 
     @property
     def nav_paths(self) -> set[str]:
@@ -67,7 +68,7 @@ class BuiltSite:
         Markdown is published through its generated page, and any other file there (HTML,
         SVG, scripts, the registry) could carry markup that no check has looked at.
         """
-        if path == self._registry:
+        if path in (self._registry, self._vocabulary):
             return False
         if not path.is_relative_to(self._notes_dir):
             return True

@@ -8,7 +8,8 @@ read the whole wiki and are always made again (`None`).
 
 What goes into a fingerprint, besides the page's own arguments:
 
-- everything every page reads: the settings, the as-of day, the area registry, the site's
+- everything every page reads: the settings, the as-of day, the area registry and the tag
+  vocabulary, the site's
   name and URL style, the theme overrides folder, and this package's own source (a new
   version of the code or a template makes every page again);
 - an insight page: the note, the notes it relates to and that link to it, the decisions it
@@ -56,6 +57,7 @@ def site_digest(ctx: SiteContext) -> str:
             repr(ctx.settings),
             ctx.as_of.isoformat(),
             repr(ctx.wiki.areas),
+            repr(ctx.wiki.tags),
             ctx.site_name,
             str(ctx.directory_urls),
             ctx.feed_url,

@@ -60,6 +60,14 @@ def _groups(ctx: SiteContext, kind: str) -> list[Group]:
         ]
     if kind == "month":
         return [Group(kind, k, _month_name(k), tuple(v)) for k, v in sorted(buckets.items())]
+    if kind == "tag":  # a listed tag shows its name and description
+        listed = {t.slug: t for t in ctx.wiki.tags}
+        return [
+            Group(kind, k, listed[k].name, tuple(v), listed[k].description)
+            if k in listed
+            else Group(kind, k, k, tuple(v))
+            for k, v in sorted(buckets.items())
+        ]
     name = render.label if kind == "source" else str
     return [Group(kind, k, name(k), tuple(v)) for k, v in sorted(buckets.items())]
 
