@@ -86,9 +86,13 @@ class Settings:
     max_note_bytes: int = _opt(1_000_000, "Larger note files are refused.")
     cache_dir: str = _opt(".cache/insights", "Where the search index lives (git-ignore it).")
     page_size: int = _opt(100, "Insights per listing page before it is paginated.")
-    feed_size: int = _opt(50, "Insights in the Atom feed.")
+    feed_size: int = _opt(
+        50, "Insights in each Atom feed (the site's, each area's and each tag's)."
+    )
     chart_weeks: int = _opt(26, "Weeks in an area's notes-per-week chart.")
-    site_url: str = _opt("", "Public URL used for feed links (else mkdocs.yml's site_url).")
+    site_url: str = _opt(
+        "", "Public URL used for feed and digest links (else mkdocs.yml's site_url)."
+    )
     git_history: bool = _opt(True, "Show 'added by' and 'last edited by' from git history.")
     workers: int = _opt(0, "Processes that build pages: 0 is one per core, 1 builds in one.")
     speedups: bool = _opt(
