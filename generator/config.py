@@ -266,6 +266,14 @@ def read_settings(config_file: Path, validate: Validate) -> Settings:
         raise SettingsError(f"{config_file.name}: cannot read it: {exc}") from None
     except Exception as exc:  # a YAML error: report it, never a traceback
         raise SettingsError(f"{config_file.name}: not valid YAML: {exc}") from None
+    settings = _plugin_settings(config_file, text, raw, validate)
+    site_url = raw.get("site_url") if isinstance(raw, dict) else None
+    if not settings.site_url and isinstance(site_url, str):  # as the plugin does
+        settings = dataclasses.replace(settings, site_url=site_url)
+    return settings
+
+
+def _plugin_settings(config_file: Path, text: str, raw: Any, validate: Validate) -> Settings:
     plugins = raw.get("plugins", []) if isinstance(raw, dict) else []
     for entry in plugins if isinstance(plugins, list) else [plugins]:
         if isinstance(entry, dict) and "insights" in entry:

@@ -24,7 +24,7 @@ HOMES = {
     "jinja2": {"site.render"},
     "markupsafe": {"site.render"},
     "whoosh": {"search.index", "search.searcher"},  # the index, and searching it
-    "click": {"cli.commands", "cli.options", "cli.authoring", "cli.searching"},
+    "click": {"cli.commands", "cli.options", "cli.authoring", "cli.searching", "cli.digest"},
     "markdown": {"plugin.reuse"},
     "nh3": {"notes.body"},
     "mkdocs": {

@@ -42,7 +42,8 @@ def md_escape(value: Any) -> Any:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 def gfm_escape(value: Any) -> Any:
-    """Like md_escape, for GitHub: HTML's own characters too, by backslash, not by entity.
+    """Like md_escape, for GitHub: HTML's own characters too, by backslash, not by entity,
+    and an invisible word joiner after each '@', so a note never mentions a person or a channel.
 
     The result is Markup, so that autoescaping (which keeps macros' output whole) adds no
     HTML entity to text that should read as plain text too.
@@ -53,7 +54,8 @@ def gfm_escape(value: Any) -> Any:
         or isinstance(value, dt.date | bool | int | float)
     ):
         return md_escape(value)
-    return Markup(_GFM_SPECIAL.sub(r"\\\1", " ".join(str(value).split())))
+    text = _GFM_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    return Markup(text.replace("@", "@\u2060"))  # a word joiner: '@channel' notifies nobody
 
 def _gfm_join(values: Any, separator: str = "", attribute: str | None = None) -> Markup:
     """Jinja's `join` for GitHub-flavoured output: each item escaped as gfm_escape does."""
