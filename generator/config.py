@@ -97,9 +97,13 @@ class Settings:
         "only what changed, and the site is byte-identical to a clean build's.",
     )
     page_size: int = _opt(100, "Insights per listing page before it is paginated.")
-    feed_size: int = _opt(50, "Insights in the Atom feed.")
+    feed_size: int = _opt(
+        50, "Insights in each Atom feed (the site's, each area's and each tag's)."
+    )
     chart_weeks: int = _opt(26, "Weeks in an area's notes-per-week chart.")
-    site_url: str = _opt("", "Public URL used for feed links (else mkdocs.yml's site_url).")
+    site_url: str = _opt(
+        "", "Public URL used for feed and digest links (else mkdocs.yml's site_url)."
+    )
     git_history: bool = _opt(True, "Show 'added by' and 'last edited by' from git history.")
     workers: int = _opt(0, "Processes that build pages: 0 is one per core, 1 builds in one.")
     speedups: bool = _opt(
@@ -273,6 +277,14 @@ def read_settings(config_file: Path, validate: Validate) -> Settings:
         raise SettingsError(f"{config_file.name}: cannot read it: {exc}") from None
     except Exception as exc:  # a YAML error: report it, never a traceback
         raise SettingsError(f"{config_file.name}: not valid YAML: {exc}") from None
+    settings = _plugin_settings(config_file, text, raw, validate)
+    site_url = raw.get("site_url") if isinstance(raw, dict) else None
+    if not settings.site_url and isinstance(site_url, str):  # as the plugin does
+        settings = dataclasses.replace(settings, site_url=site_url)
+    return settings
+
+
+def _plugin_settings(config_file: Path, text: str, raw: Any, validate: Validate) -> Settings:
     plugins = raw.get("plugins", []) if isinstance(raw, dict) else []
     for entry in plugins if isinstance(plugins, list) else [plugins]:
         if isinstance(entry, dict) and "insights" in entry:

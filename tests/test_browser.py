@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import Any
 
@@ -59,6 +60,29 @@ def test_insight_page_shows_metadata_and_its_area_lists_it(page: Any, site_url: 
     page.wait_for_url("**/areas/billing/")
     assert page.get_by_role("link", name="Finance teams reconcile invoices").first.is_visible()
     screenshot(page, "area-desktop")
+
+
+def test_an_area_page_links_its_own_feed_and_following_it_gives_atom(
+    page: Any, site_url: str
+) -> None:
+    page.goto(site_url + "areas/billing/")
+    feeds = page.locator('head link[rel="alternate"][type="application/atom+xml"]')
+    hrefs = feeds.evaluate_all("links => links.map(link => link.href)")
+    assert hrefs == [site_url + "feed-area-billing.xml", site_url + "feed.xml"]
+    follow = page.get_by_role("link", name="Follow this area")
+    assert follow.is_visible()
+    assert follow.evaluate("a => a.href") == hrefs[0]
+    screenshot(page, "area-follow-desktop")
+    response = page.request.get(follow.evaluate("a => a.href"))
+    assert response.ok
+    feed = ET.fromstring(response.body())
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert feed.tag == atom + "feed"
+    assert feed.findtext(atom + "title") == "Small Wiki: new insights in Billing"
+    entries = feed.findall(atom + "entry")
+    assert len(entries) == 3
+    assert {e.find(atom + "category").get("term") for e in entries} == {"billing"}  # type: ignore[union-attr]
+    assert page.errors == []
 
 
 def test_customer_page_lists_every_insight_of_that_customer(page: Any, site_url: str) -> None:

@@ -28,7 +28,7 @@ def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
     return [step for job in workflow["jobs"].values() for step in job["steps"]]
 
 
-@pytest.fixture(params=["insights-pr.yml", "publish.yml"])
+@pytest.fixture(params=["insights-pr.yml", "publish.yml", "digest.yml"])
 def workflow(request: pytest.FixtureRequest) -> dict[str, Any]:
     data = load(WORKFLOWS / request.param)
     assert isinstance(data, dict)
@@ -82,6 +82,20 @@ def test_publish_workflow() -> None:
     used = {s["uses"].split("@")[0] for s in steps(data) if "uses" in s}
     assert {"actions/configure-pages", "actions/upload-pages-artifact",
             "actions/deploy-pages"} <= used  # fmt: skip
+
+
+def test_digest_workflow() -> None:
+    data = load(WORKFLOWS / "digest.yml")
+    trigger = data.get("on", data.get(True))
+    assert [entry["cron"] for entry in trigger["schedule"]] == ["0 7 * * 1"]
+    assert "workflow_dispatch" in trigger
+    job = data["jobs"]["post"]
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    runs = [s.get("run", "") for s in job["steps"]]
+    assert any(r.startswith("insights digest --days 7 --format markdown > digest.md") for r in runs)
+    assert any(r.startswith("gh issue create") and "--body-file digest.md" in r for r in runs)
+    webhook = next(s for s in job["steps"] if "WEBHOOK_URL" in s.get("env", {}))
+    assert webhook["env"]["WEBHOOK_URL"] == "${{ secrets.DIGEST_WEBHOOK_URL }}"
 
 
 def actionlint() -> str:

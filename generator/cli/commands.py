@@ -17,6 +17,7 @@ from generator.cli.options import (
     as_of_option,
     config_errors,
     config_option,
+    known_areas,
     load_project,
 )
 from generator.config import resolve_as_of
@@ -198,7 +199,7 @@ def summary(
     with config_errors():
         day = resolve_as_of(as_of, project.settings)
         wiki = load_project_wiki(project, day)
-    wanted = _known_areas(areas, [a.slug for a in wiki.areas], project.settings.areas_file)
+    wanted = known_areas(areas, [a.slug for a in wiki.areas], project.settings.areas_file)
     broken = len({p.path for p in wiki.errors})
     if broken:
         notes_have = "1 note has" if broken == 1 else f"{broken} notes have"
@@ -211,20 +212,6 @@ def summary(
         raise ConfigProblem(str(exc)) from None
     top = project.settings.brief_findings
     click.echo(summary_report(company, wiki.notes, wanted, fmt, top), nl=False)
-
-
-def _known_areas(given: tuple[str, ...], slugs: list[str], registry: str) -> set[str]:
-    """The AREA arguments, or exit 2 naming the first unknown one and the closest slug."""
-    import difflib
-
-    for slug in given:
-        if slug not in slugs:
-            close = difflib.get_close_matches(slug, slugs, n=1, cutoff=0.6)
-            hint = (
-                f" (did you mean '{close[0]}'?)" if close else f"; choose from: {', '.join(slugs)}"
-            )
-            raise ConfigProblem(f"'{slug}' is not an area{hint}; areas are in {registry}")
-    return set(given)
 
 
 @main.command()
@@ -272,10 +259,11 @@ def review(
 def _register() -> None:
     """Commands defined in their own modules join the group."""
     from generator.cli.authoring import init, new
+    from generator.cli.digest import digest
     from generator.cli.searching import search
     from generator.cli.tagging import tags
 
-    for command in (new, init, search, tags):
+    for command in (new, init, search, tags, digest):
         main.add_command(command)
 
 

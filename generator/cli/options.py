@@ -65,3 +65,17 @@ def load_project(config_file: Path | None) -> Project:
     """Open the wiki or exit 2 with the reason."""
     with config_errors():
         return open_project(config_file, settings_from_options)
+
+
+def known_areas(given: tuple[str, ...], slugs: list[str], registry: str) -> set[str]:
+    """The areas asked for, or exit 2 naming the first unknown one and the closest slug."""
+    import difflib
+
+    for slug in given:
+        if slug not in slugs:
+            close = difflib.get_close_matches(slug, slugs, n=1, cutoff=0.6)
+            hint = (
+                f" (did you mean '{close[0]}'?)" if close else f"; choose from: {', '.join(slugs)}"
+            )
+            raise ConfigProblem(f"'{slug}' is not an area{hint}; areas are in {registry}")
+    return set(given)

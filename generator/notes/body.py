@@ -236,3 +236,28 @@ def _same_title(heading: str, title: str) -> bool:
     """Whether a heading repeats a title (the title may add to it, e.g. '(n=12)')."""
     a, b = (" ".join(text.casefold().split()).rstrip(".:!") for text in (heading, title))
     return bool(a) and (a == b or b.startswith(a) or a.startswith(b))
+
+
+_INLINE_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_EMPHASIS = re.compile(r"\*\*|__|`")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+
+
+def first_paragraph(body: str, limit: int = 600) -> str:
+    """The body's first paragraph as one line of plain text, at most `limit` characters.
+
+    Headings, code blocks, tables, quotes' markers and raw HTML are skipped; links keep their
+    text and bold keeps its words. For a summary in a feed, where nothing is rendered.
+    """
+    lines = scan.without_html(body).split("\n")
+    in_code = scan.fenced_lines(lines)
+    block: list[str] = []
+    for line, code in zip([*lines, ""], [*in_code, False], strict=True):
+        text = line.strip()
+        if text and not code and not text.startswith(("#", "|", "---", "***", "```", "~~~")):
+            block.append(text.lstrip("> ").strip())
+        elif block:
+            break
+    text = _CONTROL.sub(" ", _EMPHASIS.sub("", _INLINE_LINK.sub(r"\1", " ".join(block))))
+    words = " ".join(text.split())
+    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"

@@ -15,6 +15,7 @@ from typing import Any
 from generator.site import pages
 from generator.notes.areas import load_areas
 from generator.site.browse import JSON_PATH, browse_json
+from generator.site.feeds import feed_files
 from generator.notes.history import git_history
 from generator.signals.links import backlinks, related_map
 from generator.model import Wiki
@@ -95,13 +96,13 @@ class BuiltSite:
         return page.splice(html) if page else html
 
     def files(self) -> Iterator[tuple[str, str | bytes]]:
-        """Every generated file as (path, content): pages, the feed and the assets.
+        """Every generated file as (path, content): pages, the feeds and the assets.
 
         A page's content is empty here: `page_markdown` makes it when the engine reads it.
         """
         for src_uri in list(self.plan):
             yield src_uri, ""
-        yield "feed.xml", pages.feed_xml(self.context, self.settings.site_url)
+        yield from feed_files(self.context, self.settings.site_url)
         yield (
             JSON_PATH,
             browse_json(

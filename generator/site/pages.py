@@ -27,10 +27,10 @@ from generator.site.context import (
     note_src,
     under,
 )
-from generator.site.urls import FIXED, paged, target
+from generator.site.urls import FIXED, feed_src, file_href, paged, target
 
 __all__ = [  # Page, SiteContext and their helpers live in context.py
-    "Group", "Page", "PageMaker", "SiteContext", "feed_xml", "groups", "nav", "newest_first",
+    "Group", "Page", "PageMaker", "SiteContext", "groups", "nav", "newest_first",
     "note_src", "page_plan", "under",
 ]  # fmt: skip
 
@@ -175,8 +175,15 @@ def listing_page(
     )
 
 
+FEED_KINDS = ("area", "tag")  # the listings with an Atom feed of their own (feeds.py)
+
+
 def _listing_extra(ctx: SiteContext, group: Group, number: int) -> dict[str, Any]:
-    extra: dict[str, Any] = {"area": None, "summary": None, "heard": None}
+    extra: dict[str, Any] = {"area": None, "summary": None, "heard": None, "feed": None}
+    if group.kind in FEED_KINDS:
+        feed = feed_src(group.kind, group.key)
+        here = paged(target(ctx, group.kind, group.key), number)
+        extra["feed"] = {"src": feed, "href": file_href(here, feed, ctx.directory_urls)}
     if group.kind == "area":
         extra["area"] = ctx.areas[group.key]
         if ctx.summary is not None and number == 1:
@@ -227,20 +234,3 @@ def nav(ctx: SiteContext) -> list[Any]:
     for kind in ("tag", "customer", "team", "source", "month"):
         entries.append({TITLES[kind][0]: target(ctx, kind + "s")})
     return entries
-
-
-def feed_xml(ctx: SiteContext, site_url: str) -> str:
-    """An Atom feed of the newest insights."""
-    base = site_url.rstrip("/") + "/" if site_url else ""
-    entries = [
-        (note, base + note_src(note, ctx.settings)[: -len(".md")] + "/")
-        for note in ctx.notes[: ctx.settings.feed_size]
-    ]
-    return render.render_xml(
-        "feed.xml.j2",
-        ctx.overrides,
-        entries=entries,
-        site_name=ctx.site_name,
-        site_url=base,
-        updated=entries[0][0].date if entries else ctx.as_of,
-    )

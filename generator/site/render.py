@@ -25,8 +25,10 @@ _GFM_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>&~])")
 
 # Where a template's output goes: the site's Markdown (escaped for Markdown and HTML),
 # GitHub-flavoured Markdown for a terminal or a pull request (escaped for Markdown only, so
-# it reads as plain text too), or XML (the feed).
-Flavour = Literal["site", "gfm", "xml"]
+# it reads as plain text too), XML (the feeds) or HTML (an e-mail body): the last two escaped
+# for markup alone, by autoescaping.
+Flavour = Literal["site", "gfm", "xml", "html"]
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 def md_escape(value: Any) -> Any:
     """Backslash-escape Markdown syntax in text from a note; trusted Markup passes through."""
@@ -40,7 +42,8 @@ def md_escape(value: Any) -> Any:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 def gfm_escape(value: Any) -> Any:
-    """Like md_escape, for GitHub: HTML's own characters too, by backslash, not by entity.
+    """Like md_escape, for GitHub: HTML's own characters too, by backslash, not by entity,
+    and an invisible word joiner after each '@', so a note never mentions a person or a channel.
 
     The result is Markup, so that autoescaping (which keeps macros' output whole) adds no
     HTML entity to text that should read as plain text too.
@@ -51,7 +54,8 @@ def gfm_escape(value: Any) -> Any:
         or isinstance(value, dt.date | bool | int | float)
     ):
         return md_escape(value)
-    return Markup(_GFM_SPECIAL.sub(r"\\\1", " ".join(str(value).split())))
+    text = _GFM_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    return Markup(text.replace("@", "@\u2060"))  # a word joiner: '@channel' notifies nobody
 
 def _gfm_join(values: Any, separator: str = "", attribute: str | None = None) -> Markup:
     """Jinja's `join` for GitHub-flavoured output: each item escaped as gfm_escape does."""
@@ -111,7 +115,7 @@ def environment(overrides: str | None = None, flavour: Flavour = "site") -> jinj
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
-        finalize={"site": md_escape, "gfm": gfm_escape, "xml": _plain}[flavour],
+        finalize={"site": md_escape, "gfm": gfm_escape, "xml": xml_text, "html": xml_text}[flavour],
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -134,8 +138,15 @@ def environment(overrides: str | None = None, flavour: Flavour = "site") -> jinj
     env.globals["site"] = flavour == "site"
     return env
 
-def _plain(value: Any) -> Any:
-    return "" if value is None else value
+def xml_text(value: Any) -> Any:
+    """A value for XML or HTML: None prints nothing, and characters XML 1.0 forbids (control
+    characters, which a note's body may hold) are dropped, so the document stays well-formed.
+    Autoescaping then escapes what is left."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _NOT_XML.sub("", value)
+    return value
 
 def render(
     template: str, overrides: str | None = None, flavour: Flavour = "site", **context: Any
@@ -148,8 +159,13 @@ def template_module(template: str, overrides: str | None = None, **context: Any)
     return environment(overrides).get_template(template).make_module(context)
 
 def render_xml(template: str, overrides: str | None = None, **context: Any) -> str:
-    """Render an XML template (the Atom feed), escaping for XML."""
+    """Render an XML template (an Atom feed), escaping for XML."""
     return environment(overrides, "xml").get_template(template).render(**context)
+
+
+def render_html(template: str, overrides: str | None = None, **context: Any) -> str:
+    """Render an HTML template (the digest's e-mail body), escaping for HTML."""
+    return environment(overrides, "html").get_template(template).render(**context)
 
 def cached_partial(
     env: Any, source: str, key: Callable[[dict[str, Any]], Hashable | None]

@@ -43,6 +43,26 @@ def target(ctx: SiteContext, kind: str, key: str = "") -> str:
     return f"{KIND_DIRS[kind]}/{slug}/index.md"
 
 
+def feed_src(kind: str = "", key: str = "") -> str:
+    """Where a feed lives: 'feed.xml', or 'feed-area-billing.xml' for a listing's own.
+
+    Every feed sits at the site's root, as feed plugins put them: mkdocs-material reads the
+    `sitemap.xml` next to each `<link rel="alternate">` of a page (for its language
+    selector), so a feed in a listing's folder would cost a failed request on every visit.
+    """
+    return f"feed-{kind}-{key}.xml" if kind else "feed.xml"
+
+
+def file_href(here: str, path: str, directory_urls: bool = True) -> Any:
+    """The relative URL from the built page of src `here` (or from a file, when `here` does
+    not end in .md) to the file at `path` under the site."""
+    origin = page_url(here, directory_urls) if here.endswith(".md") else here
+    relative = _relative(_parts(str(render.link(path))), _parts(posixpath.dirname(origin)))
+    if relative and path.endswith("/"):
+        relative += "/"
+    return render.trusted(relative or "./")
+
+
 def url_from(ctx: SiteContext, here: str) -> Url:
     """A `url(kind, key)` for templates: the relative `.md` link from page `here` to a target."""
     base = _parts(posixpath.dirname(here))
