@@ -25,9 +25,13 @@ HOMES = {
     "markupsafe": {"site.render"},
     "whoosh": {"search.index", "search.searcher"},  # the index, and searching it
     "click": {
-        "cli.commands", "cli.options", "cli.authoring", "cli.searching", "cli.tagging",
+        "cli.commands",
+        "cli.options",
+        "cli.authoring",
+        "cli.searching",
+        "cli.tagging",
         "cli.digest",
-    },  # fmt: skip
+    },
     "markdown": {"plugin.reuse"},
     "nh3": {"notes.body"},
     "mkdocs": {

@@ -132,8 +132,7 @@ def add_vocabulary(root: Path) -> None:
     assert used is not None
     other = used.group(1).strip()
     (root / "insights" / "tags.yml").write_text(
-        f"brand-new-theme:\n  name: A brand-new theme\n  description: New.\n"
-        f"  aliases: [{other}]\n",
+        f"brand-new-theme:\n  name: A brand-new theme\n  description: New.\n  aliases: [{other}]\n",
         encoding="utf-8",
     )
 
