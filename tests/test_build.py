@@ -77,7 +77,7 @@ def test_bad_notes_publish_nothing_and_print_the_check_report(small: Path) -> No
 def test_a_bad_option_stops_a_mkdocs_build_at_its_line(
     small: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from generator.plugin.plugin import BuildFailed, build_site
+    from generator.plugin.commands import BuildFailed, build_site
 
     caplog.expected_warnings = True  # type: ignore[attr-defined]
     config = small / "mkdocs.yml"
@@ -249,7 +249,7 @@ def test_serve_hands_as_of_over_as_the_plugins_option(
 ) -> None:
     import datetime as dt
 
-    from generator.plugin.plugin import _plugins_with_as_of
+    from generator.plugin.commands import _plugins_with_as_of
 
     config = tmp_path / "mkdocs.yml"
     config.write_text(f"site_name: X\nplugins:\n{plugins}", encoding="utf-8")
@@ -263,7 +263,7 @@ def test_serve_hands_as_of_over_as_the_plugins_option(
 def test_serve_needs_the_insights_plugin(tmp_path: Path) -> None:
     import datetime as dt
 
-    from generator.plugin.plugin import BuildFailed, _plugins_with_as_of
+    from generator.plugin.commands import BuildFailed, _plugins_with_as_of
 
     config = tmp_path / "mkdocs.yml"
     config.write_text("site_name: X\nplugins:\n  - search\n", encoding="utf-8")

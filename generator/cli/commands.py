@@ -59,7 +59,9 @@ def check(
         day = resolve_as_of(as_of, project.settings)
         wanted = relative_paths(project, paths)
         files = find_note_files(project.root, project.settings)
-        wiki = load_project_wiki(project, day, files)
+        progress = report.progress("Checking notes", len(files))
+        wiki = load_project_wiki(project, day, files, tick=progress)
+        progress.close()
 
     checked_notes = {n.path for n in select(wiki.notes, wanted)} if wanted else None
     threshold = project.settings.duplicate_threshold
@@ -108,7 +110,7 @@ def build(
     and exits 1, leaving the previous site untouched. The same notes and --as-of give a
     byte-identical site.
     """
-    from generator.plugin.plugin import BuildFailed, build_site
+    from generator.plugin.commands import BuildFailed, build_site
 
     project, day, wiki = _checked_project(config_file, as_of)
     try:
@@ -127,7 +129,7 @@ def build(
 @config_option
 def serve(as_of: dt.date | None, dev_addr: str | None, config_file: Path | None) -> None:
     """Build the wiki and serve it locally, rebuilding when a note changes."""
-    from generator.plugin.plugin import BuildFailed, serve_site
+    from generator.plugin.commands import BuildFailed, serve_site
 
     project, day, _ = _checked_project(config_file, as_of)
     try:
@@ -151,7 +153,9 @@ def _checked_project(
     with config_errors():
         day = resolve_as_of(as_of, project.settings)
         files = find_note_files(project.root, project.settings)
-        wiki = load_project_wiki(project, day, files, say=_info)
+        progress = report.progress("Checking notes", len(files))
+        wiki = load_project_wiki(project, day, files, say=_info, tick=progress)
+        progress.close()
     if wiki.errors:
         click.echo(report.text_report(wiki.problems, len(files)), err=True, nl=False)
         click.echo("Nothing was published: fix the errors above and build again.", err=True)

@@ -1,12 +1,20 @@
-"""How problems are reported: one `path:line:col` line each, or the JSON contract."""
+"""How problems are reported: one `path:line:col` line each, or the JSON contract; and how
+long work shows its progress."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections.abc import Sequence
 
 from generator.model import Problem
+from generator.progress import Progress
+
+
+def progress(label: str, total: int) -> Progress:
+    """A progress line on stderr when it is a terminal outside CI; silent otherwise."""
+    return Progress.on_terminal(label, total, os.environ)
 
 
 def text_report(problems: Sequence[Problem], checked: int) -> str:

@@ -88,6 +88,7 @@ def search(
     The search index lives in cache_dir and is brought up to date first: only notes that
     changed since the last search are indexed again.
     """
+    from generator.cli import report
     from generator.model import SearchFilters
     from generator.search.index import IndexBusy
     from generator.search.query import parse_since, search_project
@@ -99,7 +100,7 @@ def search(
         start = parse_since(since, day) if since else None
         filters = SearchFilters(areas, tags, sources, customers, teams, start, until)
         try:
-            found = search_project(project, day, query, filters, limit)
+            found = search_project(project, day, query, filters, limit, report.progress)
         except QueryError as exc:
             raise click.UsageError(str(exc)) from None
         except IndexBusy as exc:

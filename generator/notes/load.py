@@ -25,6 +25,7 @@ from generator.notes.parse import parse_note, problem, readable_fields, too_larg
 from generator.notes.parsecache import ParseCache
 from generator.notes.tags import load_vocabulary, with_vocabulary
 from generator.processes import can_fork, usable_cores
+from generator.progress import Tick, no_progress
 
 __all__ = [  # the public API; fields, files and one file's parsing live in their own modules
     "ID", "KNOWN_KEYS", "NOT_NOTES", "REQUIRED", "SLUG", "NoteFile", "check_ids", "check_related",
@@ -43,20 +44,22 @@ def load_wiki(
     as_of: dt.date,
     files: list[NoteFile] | None = None,
     cache: ParseCache | None = None,
+    tick: Tick = no_progress,
 ) -> Wiki:
     """Parse and validate every note and decision, fold tag aliases into their tags (from the
     optional tag vocabulary), then check what only the whole wiki can tell: duplicate ids, and
     what each decision cites.
 
-    With a `cache` (see parsecache.py), only the files it does not hold are parsed."""
+    With a `cache` (see parsecache.py), only the files it does not hold are parsed; `tick`
+    hears of each file parsed."""
     files = find_note_files(root, settings) if files is None else files
     ids = {f.id for f in files}
     parse = partial(parse_file, settings=settings, areas=areas, as_of=as_of, ids=ids)
     if cache is None:
-        parsed = _parse_files(files, parse)
+        parsed = _parse_files(files, parse, tick)
     else:
         read = partial(_bytes_or_none, limit=settings.max_note_bytes)
-        parsed = cache.parse_all(files, read, partial(_parse_files, parse=parse), ids)
+        parsed = cache.parse_all(files, read, partial(_parse_files, parse=parse, tick=tick), ids)
     vocabulary, found = load_vocabulary(root, settings)
 
     def check(item: NoteFile, result: Parsed) -> Parsed:
@@ -111,8 +114,11 @@ MAX_PROCESSES = 4  # beyond this, sending the notes back costs more than reading
 Parsed = tuple[Note | Decision | None, list[Problem]]
 
 
-def _parse_files(files: list[NoteFile], parse: Callable[[NoteFile], Parsed]) -> list[Parsed]:
-    """`parse` of each file, in file order; a large wiki is read on every usable core.
+def _parse_files(
+    files: list[NoteFile], parse: Callable[[NoteFile], Parsed], tick: Tick = no_progress
+) -> list[Parsed]:
+    """`parse` of each file, in file order; a large wiki is read on every usable core. `tick`
+    hears of each file parsed (in this process, or back from another).
 
     Forked processes read all but the first share, so only the notes travel back, not the
     inputs. Forking is only safe from a single thread (`mkdocs serve` runs several: it reads
@@ -120,13 +126,18 @@ def _parse_files(files: list[NoteFile], parse: Callable[[NoteFile], Parsed]) -> 
     """
     cores = min(usable_cores(), MAX_PROCESSES)
     if len(files) < PARALLEL_FROM or cores < 2 or not can_fork():
-        return [parse(item) for item in files]
+        return [_ticked(parse(item), tick) for item in files]
     share = len(files) // cores
     rest = files[share:]
     with multiprocessing.get_context("fork").Pool(cores - 1) as pool:
-        later = pool.map_async(parse, rest, chunksize=max(1, len(rest) // (8 * (cores - 1))))
-        first = [parse(item) for item in files[:share]]
-        return first + later.get()
+        later = pool.imap(parse, rest, chunksize=max(1, len(rest) // (32 * (cores - 1))))
+        first = [_ticked(parse(item), tick) for item in files[:share]]
+        return first + [_ticked(result, tick) for result in later]
+
+
+def _ticked(result: Parsed, tick: Tick) -> Parsed:
+    tick(1)
+    return result
 
 
 def parse_file(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from generator.config import Settings, SettingsError, Validate, find_config, read_settings
 from generator.model import Area, Problem, Wiki
+from generator.progress import Tick, no_progress
 
 if TYPE_CHECKING:
     from generator.notes.load import NoteFile
@@ -62,6 +63,7 @@ def load_project_wiki(
     as_of: dt.date,
     files: list[NoteFile] | None = None,
     say: Callable[[str], None] | None = None,
+    tick: Tick = no_progress,
 ) -> Wiki:
     """Load the registry and every note; a broken registry raises RegistryError.
 
@@ -72,7 +74,7 @@ def load_project_wiki(
     areas, problems = load_areas(project.root, project.settings)
     if problems:
         raise RegistryError(problems)
-    return load_cached_wiki(project.root, project.settings, areas, as_of, files, say)
+    return load_cached_wiki(project.root, project.settings, areas, as_of, files, say, tick=tick)
 
 
 def load_cached_wiki(
@@ -83,6 +85,7 @@ def load_cached_wiki(
     files: list[NoteFile] | None = None,
     say: Callable[[str], None] | None = None,
     cache: ParseCache | None = None,
+    tick: Tick = no_progress,
 ) -> Wiki:
     """`load_wiki`, with parsed notes reused from `cache` (kept in memory by a server) or,
     with the `build_cache` option, from cache_dir; `say` gets why a saved cache was ignored."""
@@ -92,7 +95,7 @@ def load_cached_wiki(
     if files is None:
         files = find_note_files(root, settings)
     if cache is None and not settings.build_cache:
-        return load_wiki(root, settings, areas, as_of, files)
+        return load_wiki(root, settings, areas, as_of, files, tick=tick)
     key = ParseCache.context_of(repr(settings), repr(areas), as_of.isoformat())
     path = root / settings.cache_dir / "notes.pickle"
     if cache is None:
@@ -101,7 +104,7 @@ def load_cached_wiki(
             say(f"{why}; parsing every note")
     elif cache.context_key != key:
         cache.reset(key)
-    wiki = load_wiki(root, settings, areas, as_of, files, cache)
+    wiki = load_wiki(root, settings, areas, as_of, files, cache, tick)
     why = cache.save(path) if settings.build_cache else None
     if why and say:
         say(why)

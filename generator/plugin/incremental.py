@@ -94,9 +94,11 @@ class Reuse:
 
 
 def build_key(config: MkDocsConfig, nav: Any) -> str:
-    """What every page of this build shares beyond the core's inputs: the config file, the
-    engine's and theme's versions, and the navigation's titles and links."""
-    parts: list[str | bytes] = [code_digest(), _config_bytes(config)]
+    """What every page of this build shares beyond the core's inputs: the config file and the
+    site's URL (`serve` builds for its own), the engine's and theme's versions, and the
+    navigation's titles and links."""
+    parts: list[str | bytes] = [code_digest(), _config_bytes(config), str(config.site_url)]
+    parts.append(str(config.use_directory_urls))
     for name in PACKAGES:
         try:
             parts.append(f"{name} {importlib.metadata.version(name)}")

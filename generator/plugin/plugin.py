@@ -1,5 +1,5 @@
-"""The MkDocs adapter: typed config, generated files, serve watching. With workers.py and
-reuse.py, the only MkDocs users.
+"""The MkDocs adapter: typed config, generated files, serve watching. With options.py,
+workers.py, reuse.py, incremental.py and commands.py, the only MkDocs users.
 
 MkDocs 2.0 drops plugins, so everything here is glue over `generator.site`, which decides
 what the wiki contains without knowing about MkDocs.
@@ -7,12 +7,10 @@ what the wiki contains without knowing about MkDocs.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import datetime as dt
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +20,13 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator.config import SettingsError, epoch_of, located, resolve_as_of
+from generator.config import SettingsError, located, resolve_as_of
 from generator.model import Wiki
 from generator.plugin import reuse, trash, workers
 from generator.plugin.incremental import Reuse
 from generator.plugin.options import InsightsConfig, settings_from_config
 from generator.plugin.staging import Staging
+from generator.progress import Progress
 from generator.site import compile as site
 from generator.site import render, sitesearch
 
@@ -50,6 +49,8 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
     staged_config: MkDocsConfig | None = None  # whose site_dir `staging` stands in for
     reuse: Reuse | None = None  # the pages this build takes from the last one's
     pages: Sequence[File] | None = None  # every page, those not built here included
+    progress = Progress("Building pages", 0, None)  # shown on a terminal (progress.py)
+    steps = 0  # pages read and written in this process
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note a --dirty build, whose site folder MkDocs keeps, and the command."""
@@ -88,16 +89,19 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """Build into a hidden folder, swapped in at the end (staging.py), or, under `serve`,
-        delete the previous site while this one builds (trash.py); let each process convert
-        every page with one Markdown instance (reuse.py)."""
+        delete the previous site while this one builds (trash.py); reuse the last build's
+        pages (incremental.py); let each process convert every page with one Markdown
+        instance (reuse.py)."""
+        settings = self.built.settings
         if self.command == "build" and not self.dirty:
             self.site_dir, self.staged_config = config.site_dir, config
             self.staging = Staging(Path(config.site_dir))
             config.site_dir = str(self.staging.start())
-            if self.built.settings.build_cache:
-                self.reuse = Reuse.start(self.built.root / self.built.settings.cache_dir / "pages")
         elif not self.dirty:
             self.deletion = trash.empty_in_background(Path(config.site_dir))
+        if settings.build_cache and not self.dirty:  # `serve`'s pages link to its own URL
+            folder = "pages" if self.command == "build" else "serve-pages"
+            self.reuse = Reuse.start(self.built.root / settings.cache_dir / folder)
         if self.built.settings.speedups:
             reuse.OneMarkdown.install()
 
@@ -138,6 +142,8 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         building = len(files.documentation_pages())
         count = workers.worker_count(wanted, building, config.plugins)
         self.pool = workers.PageWorkers(files, nav, config, count, search.take) if count else None
+        self.progress = Progress.on_terminal("Building pages", building, os.environ)
+        self.steps = 0
         return nav
 
     def on_template_context(self, context: Any, template_name: str, config: MkDocsConfig) -> Any:
@@ -165,10 +171,12 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
 
     def on_page_content(self, html: str, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Splice in the long lists that were kept out of Markdown for speed."""
+        self._step()
         return self.built.finish_page(page.file.src_uri, html)
 
     def on_post_page(self, output: str, page: Any, config: MkDocsConfig) -> str:
         """Index the page for the search box (sitesearch.py)."""
+        self._step()
         if self.search is not None:
             try:
                 self.search.add(page.file.dest_uri, output)
@@ -186,7 +194,10 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
                 for dest_uri, html in self.reuse.reused_pages(Path(config.site_dir)):
                     search.add(dest_uri, html)
             parts = [search.take()] if search is not None else []  # while the workers end
-            parts += self.pool.finish() if self.pool is not None else []
+            if self.pool is not None:
+                self.pool.wait(self._shown)
+                parts += self.pool.finish()
+            self.progress.close()
             if search is not None:
                 for part in parts:
                     search.merge(part)
@@ -212,7 +223,16 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             self.pool.stop()
         self._end()
 
+    def _step(self) -> None:
+        """A page read or written here: two steps a page, as workers count them."""
+        self.steps += 1
+        self._shown(self.pool.done if self.pool is not None else 0)
+
+    def _shown(self, elsewhere: int) -> None:
+        self.progress.set((self.steps + elsewhere) // 2)
+
     def _end(self) -> None:
+        self.progress.close()
         if self.staging is not None:  # the build failed: its site is incomplete
             self.staging.abandon()
             if self.staged_config is not None:
@@ -293,101 +313,3 @@ def _report(wiki: Any) -> None:
             f"{len(wiki.errors)} errors in the notes: nothing was published. "
             "Fix them (run 'insights check' for the full report) and build again."
         )
-
-
-def build_site(
-    config_file: Path,
-    as_of: dt.date,
-    site_dir: Path | None,
-    strict: bool,
-    checked: Wiki | None = None,
-) -> None:
-    """Run a MkDocs build of the wiki, as `mkdocs build` would; raises BuildFailed.
-
-    `as_of` overrides the plugin's own option. `checked` is the wiki the caller has just
-    loaded and checked as of that day, so the build need not read every note a second time.
-    """
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    _log_like_mkdocs()
-    options: dict[str, Any] = {"strict": strict}
-    if site_dir is not None:
-        options["site_dir"] = str(site_dir)
-    try:
-        with source_date_epoch(as_of):
-            config = load_config(str(config_file), **options)
-            plugin = config.plugins.get("insights")
-            if isinstance(plugin, InsightsPlugin):
-                plugin.config["as_of"] = as_of
-                plugin.checked = checked
-            build(config)
-    except (Abort, ConfigurationError, PluginError) as exc:
-        raise BuildFailed(str(exc) or "the build failed; see the messages above") from None
-
-
-def serve_site(config_file: Path, as_of: dt.date, dev_addr: str | None) -> None:
-    """Build the wiki and serve it with live reload, as `mkdocs serve` would.
-
-    MkDocs loads the configuration again for each rebuild, so `as_of` goes in as the plugin's
-    own option, among the plugins as mkdocs.yml lists them.
-    """
-    from mkdocs.commands.serve import serve
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    _log_like_mkdocs()
-    options: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
-    try:
-        options["plugins"] = _plugins_with_as_of(config_file, as_of)
-        with source_date_epoch(as_of):
-            serve(str(config_file), livereload=True, **options)
-    except (Abort, ConfigurationError, PluginError) as exc:
-        raise BuildFailed(str(exc)) from None
-
-
-def _plugins_with_as_of(config_file: Path, as_of: dt.date) -> list[Any]:
-    """mkdocs.yml's `plugins`, read as MkDocs reads it, with the insights plugin's `as_of` set."""
-    from mkdocs.utils.yaml import yaml_load
-
-    with config_file.open("rb") as fd:
-        raw = yaml_load(fd) or {}
-    plugins = raw.get("plugins", ["search"]) if isinstance(raw, dict) else ["search"]
-    if isinstance(plugins, dict):
-        pairs = list(plugins.items())
-    else:
-        pairs = [(e, None) if isinstance(e, str) else next(iter(e.items())) for e in plugins]
-    if "insights" not in (name for name, _ in pairs):
-        raise BuildFailed("mkdocs.yml does not use the 'insights' plugin; add it under plugins:")
-    return [
-        {name: {**(options or {}), "as_of": as_of}} if name == "insights" else {name: options or {}}
-        for name, options in pairs
-    ]
-
-
-@contextlib.contextmanager
-def source_date_epoch(as_of: dt.date) -> Iterator[None]:
-    """SOURCE_DATE_EPOCH at `as_of` while MkDocs runs (its dates in the sitemap and the
-    copyright read it), and as it was before afterwards."""
-    before = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch_of(as_of))
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = before
-
-
-class BuildFailed(Exception):
-    """MkDocs stopped; the message says why."""
-
-
-def _log_like_mkdocs() -> None:
-    logger = logging.getLogger("mkdocs")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)

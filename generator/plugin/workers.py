@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import os
 import pickle
+import select
 import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -114,13 +116,16 @@ class PageWorkers:
             if file.page is None:
                 Page(None, file, config)  # as MkDocs would; the sitemap lists every page
         self.workers: list[Worker] = []
-        for share in shares(files, count):
+        # Steps each worker has done (a page read, a page written), in memory the forks share.
+        self.steps: Any = multiprocessing.get_context("fork").RawArray("q", max(count, 1))
+        for index, share in enumerate(shares(files, count)):
             reader, writer = os.pipe()
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the worker's side is measured by its output
                 try:
                     os.close(reader)
-                    _run(share, self.pages, files, nav, config, writer, collect)
+                    progress = _Steps(self.steps, index)
+                    _run(share, self.pages, files, nav, config, writer, collect, progress)
                 finally:
                     os._exit(70)  # never return into the main process's build
             os.close(writer)
@@ -131,6 +136,19 @@ class PageWorkers:
                 file.inclusion = InclusionLevel.EXCLUDED
         self.filter = QuietLinks(set(self.levels))
         logging.getLogger("mkdocs.structure.pages").addFilter(self.filter)
+
+    @property
+    def done(self) -> int:
+        """Steps the workers have done so far: two a page (read, then written)."""
+        return int(sum(self.steps))
+
+    def wait(self, tick: Callable[[int], None], interval: float = 0.25) -> None:
+        """Until every worker has sent its outcome, tell `tick` the steps they have done."""
+        waiting = [w.reader for w in self.workers]
+        while waiting:
+            ready, _, _ = select.select(waiting, [], [], interval)
+            waiting = [fd for fd in waiting if fd not in ready]
+            tick(self.done)
 
     def finish(self) -> list[Any]:
         """Wait for every worker and replay its messages here; return what each collected.
@@ -180,6 +198,7 @@ def _run(
     config: MkDocsConfig,
     writer: int,
     collect: Callable[[], Any],
+    step: Callable[[], None],
 ) -> None:  # pragma: no cover - runs in the forked worker
     """The worker: build the share as MkDocs would, send the log records, and exit."""
     records: list[tuple[str, int, str]] = []
@@ -191,10 +210,12 @@ def _run(
         for file in share:
             assert file.page is not None
             mkdocs_build._populate_page(file.page, config, files)
+            step()
         env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
         for file in share:
             assert file.page is not None
             mkdocs_build._build_page(file.page, config, doc_files, nav, env)
+            step()
         for file in share:
             assert file.page is not None
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
@@ -217,6 +238,17 @@ def _stopped(status: int) -> str:
     code = os.waitstatus_to_exitcode(status)
     how = f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
     return f"a page worker {how} (out of memory?); build again, or set the workers option to 1"
+
+
+class _Steps:
+    """Count a worker's steps in its slot of the shared array."""
+
+    def __init__(self, steps: Any, index: int) -> None:
+        self.steps = steps
+        self.index = index
+
+    def __call__(self) -> None:
+        self.steps[self.index] += 1
 
 
 class _Collect(logging.Handler):

@@ -28,6 +28,7 @@ from whoosh.util.filelock import try_for
 
 from generator.model import Note
 from generator.processes import can_fork, usable_cores
+from generator.progress import Factory, silent
 from generator.search.searcher import InsightIndex, _manifest, _schema
 
 SCHEMA_VERSION = 2  # 2: a note's text leaves its HTML out
@@ -87,7 +88,11 @@ def document(note: Note) -> dict[str, Any]:
 
 
 def open_index(
-    folder: Path, notes: Sequence[Note], stamp: dict[str, Any] | None = None, timeout: float = 30.0
+    folder: Path,
+    notes: Sequence[Note],
+    stamp: dict[str, Any] | None = None,
+    timeout: float = 30.0,
+    progress: Factory = silent,
 ) -> InsightIndex:
     """Open the index in `folder`, first bringing it up to date with exactly these notes.
 
@@ -99,7 +104,7 @@ def open_index(
     wanted = _wanted(notes)
     for attempt in range(3):
         try:
-            ix, generation = _sync(storage, folder, wanted, timeout)
+            ix, generation = _sync(storage, folder, wanted, timeout, progress)
             break
         except IndexBusy:
             raise
@@ -113,7 +118,11 @@ def open_index(
 
 
 def _sync(
-    storage: Any, folder: Path, wanted: dict[str, tuple[str, Note]], timeout: float
+    storage: Any,
+    folder: Path,
+    wanted: dict[str, tuple[str, Note]],
+    timeout: float,
+    progress: Factory = silent,
 ) -> tuple[Any, int]:
     """The index, updated to the wanted notes if it differs, and its generation."""
     ix = _open_or_create(storage, folder, timeout)
@@ -121,7 +130,7 @@ def _sync(
         generation = reader.generation()
         stale = any(_diff(_manifest(reader), wanted))
     if stale:
-        generation = _update(ix, folder, wanted, timeout)
+        generation = _update(ix, folder, wanted, timeout, progress)
     return ix, generation
 
 
@@ -222,7 +231,13 @@ def _diff(
     return changed, removed
 
 
-def _update(ix: Any, folder: Path, wanted: dict[str, tuple[str, Note]], timeout: float) -> int:
+def _update(
+    ix: Any,
+    folder: Path,
+    wanted: dict[str, tuple[str, Note]],
+    timeout: float,
+    progress: Factory = silent,
+) -> int:
     """Write the changes under the index's write lock; return the new generation."""
     try:
         writer = ix.writer(timeout=timeout, delay=0.05, **_writer_options(ix, wanted))
@@ -238,8 +253,11 @@ def _update(ix: Any, folder: Path, wanted: dict[str, tuple[str, Note]], timeout:
         for key in removed:
             writer.delete_by_term("id", key)
         add = writer.update_document if current else writer.add_document
+        shown = progress("Indexing notes", len(changed))
         for note in changed:
             add(**document(note))
+            shown(1)
+        shown.close()
         replaced = len(removed) + sum(note.id in current for note in changed)
         deleted = reader.doc_count_all() - reader.doc_count() + replaced
     except BaseException:

@@ -20,6 +20,7 @@ from pathlib import Path
 from generator.config import SettingsError
 from generator.model import Note, SearchFilters, SearchResult, Wiki
 from generator.notes.project import Project, load_project_wiki
+from generator.progress import Factory, silent
 from generator.search.index import open_existing, open_index
 from generator.search.searcher import InsightIndex
 
@@ -106,7 +107,7 @@ class TrackedIndex(SettingsError):
 
 
 def current_index(
-    project: Project, as_of: dt.date, timeout: float = 30.0
+    project: Project, as_of: dt.date, timeout: float = 30.0, progress: Factory = silent
 ) -> tuple[InsightIndex, int]:
     """The project's index, updated if any input changed; and the number of notes with errors."""
     folder = index_dir(project)
@@ -121,7 +122,7 @@ def current_index(
     notes = indexable(wiki)
     unindexed = len({p.path for p in wiki.errors})
     stamp = {"inputs": inputs, "unindexed": unindexed}
-    return open_index(folder, notes, stamp, timeout=timeout), unindexed
+    return open_index(folder, notes, stamp, timeout=timeout, progress=progress), unindexed
 
 
 def _refuse_tracked(project: Project, folder: Path) -> None:
@@ -148,12 +149,14 @@ def search_project(
     query: str,
     filters: SearchFilters,
     limit: int,
+    progress: Factory = silent,
 ) -> Searched:
     """Search the wiki's notes (QueryError for a bad query, IndexBusy if it stays locked).
 
-    The index is opened, and brought up to date, for this search alone.
+    The index is opened, and brought up to date, for this search alone (`progress` shows the
+    notes indexed).
     """
-    index, unindexed = current_index(project, as_of)
+    index, unindexed = current_index(project, as_of, progress=progress)
     with index:
         return Searched(index.search(query, filters, limit), unindexed)
 
