@@ -44,7 +44,7 @@ HOMES = {
     },  # the MkDocs adapter
     "material": set(),
 }
-VOCABULARY = {"model", "config", "words", "yamlfile", "contacts", "processes", "digest"}
+VOCABULARY = {"model", "config", "words", "yamlfile", "contacts", "processes", "digest", "progress"}
 MAY_USE = {
     "vocabulary": VOCABULARY,
     "notes": VOCABULARY | {"notes"},

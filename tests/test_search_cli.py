@@ -153,6 +153,7 @@ def test_notes_with_errors_are_left_out_with_a_warning(wiki: Path) -> None:
 
 
 def test_an_unwritable_index_folder_is_a_clear_error(wiki: Path) -> None:
+    shutil.rmtree(wiki / ".cache", ignore_errors=True)  # parsed notes may be cached there
     (wiki / ".cache").write_text("a file where the folder should be")
     result = run(wiki, "sso")
     assert result.exit_code == 1

@@ -4,6 +4,7 @@ command: the plugin's `as_of` and SOURCE_DATE_EPOCH set for the run, errors as B
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import logging
 import os
@@ -82,10 +83,18 @@ def _plugins_with_as_of(config_file: Path, as_of: dt.date) -> list[Any]:
         pairs = [(e, None) if isinstance(e, str) else next(iter(e.items())) for e in plugins]
     if "insights" not in (name for name, _ in pairs):
         raise BuildFailed("mkdocs.yml does not use the 'insights' plugin; add it under plugins:")
-    return [
+    return _Fresh(
         {name: {**(options or {}), "as_of": as_of}} if name == "insights" else {name: options or {}}
         for name, options in pairs
-    ]
+    )
+
+
+class _Fresh(list[Any]):
+    """A list that hands out copies of its items: MkDocs empties each plugin entry as it reads
+    it, and `serve` reads the same list again for every rebuild."""
+
+    def __iter__(self) -> Iterator[Any]:
+        return (copy.deepcopy(item) for item in super().__iter__())
 
 
 @contextlib.contextmanager

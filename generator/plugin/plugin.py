@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 
 from generator.config import SettingsError, located, resolve_as_of
 from generator.model import Wiki
-from generator.plugin import reuse, trash, workers
+from generator.plugin import reuse, workers
 from generator.plugin.incremental import Reuse
 from generator.plugin.options import InsightsConfig, settings_from_config
 from generator.plugin.staging import Staging
@@ -41,7 +41,6 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
     pool: workers.PageWorkers | None = None
     search: sitesearch.SiteIndex | None = None  # for the build's duration
     dirty = False  # `mkdocs build --dirty`: the site folder is not cleaned
-    deletion: trash.Deletion | None = None  # the previous site, being deleted meanwhile
     checked: Wiki | None = None  # the wiki `insights build` has just checked, used once
     command = "build"
     staging: Staging | None = None  # where this build writes, until it swaps the site in
@@ -88,17 +87,14 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        """Build into a hidden folder, swapped in at the end (staging.py), or, under `serve`,
-        delete the previous site while this one builds (trash.py); reuse the last build's
-        pages (incremental.py); let each process convert every page with one Markdown
-        instance (reuse.py)."""
+        """Build into a hidden folder, swapped in at the end (staging.py); reuse the last
+        build's pages (incremental.py); let each process convert every page with one
+        Markdown instance (reuse.py)."""
         settings = self.built.settings
-        if self.command == "build" and not self.dirty:
+        if not self.dirty:
             self.site_dir, self.staged_config = config.site_dir, config
             self.staging = Staging(Path(config.site_dir))
             config.site_dir = str(self.staging.start())
-        elif not self.dirty:
-            self.deletion = trash.empty_in_background(Path(config.site_dir))
         if settings.build_cache and not self.dirty:  # `serve`'s pages link to its own URL
             folder = "pages" if self.command == "build" else "serve-pages"
             self.reuse = Reuse.start(self.built.root / settings.cache_dir / folder)
@@ -202,7 +198,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
                 for part in parts:
                     search.merge(part)
                 pages = search.write()
-                log.info(f"Site search: indexed {pages} pages into {_shown(search.folder)}")
+                log.info(f"Site search: indexed {pages} pages into {_published(search.folder)}")
             if self.reuse is not None:
                 self.reuse.store(Path(config.site_dir))
             if self.staging is not None:
@@ -246,24 +242,34 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             logging.getLogger("mkdocs.structure.pages").removeFilter(self.quiet)
             self.reuse = None
         reuse.OneMarkdown.uninstall()
-        self._wait_for_deletion()
-
-    def _wait_for_deletion(self) -> None:
-        if self.deletion is not None:
-            self.deletion.wait()
-            self.deletion = None
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        """Rebuild when a note, the area registry or the tag vocabulary changes."""
+        """Rebuild when a note, the area registry or the tag vocabulary changes; after a
+        failed rebuild, say so and keep serving the last good site (MkDocs' server would hold
+        every request until a rebuild succeeds)."""
         server.watch(str(self.built.root / self.built.settings.notes_dir))
         server.watch(str(self.built.root / self.built.settings.areas_file))
         vocabulary = self.built.root / self.built.settings.tags_file
         if vocabulary.exists():  # optional: a missing path cannot be watched
             server.watch(str(vocabulary))
+        server.builder = _KeepServing(server.builder)
         return server
 
 
-def _shown(folder: Path) -> str:
+class _KeepServing:
+    """A server's rebuild that, when it fails, logs why and leaves the last site served."""
+
+    def __init__(self, builder: Any) -> None:
+        self.builder = builder
+
+    def __call__(self, config: MkDocsConfig | None = None) -> None:
+        try:
+            self.builder(config)
+        except Exception as exc:  # the build's own messages are logged already
+            log.error(f"Not rebuilt ({exc}); still serving the last good build.")
+
+
+def _published(folder: Path) -> str:
     """The search folder as it will be once the site is swapped in."""
     parts = folder.parts
     return str(Path(*[p for p in parts if not p.startswith(".insights-new-")])) + "/"
