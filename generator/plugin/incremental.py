@@ -20,8 +20,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.digest import code_digest, digest
 from generator.plugin.pagecache import PageCache, page_key
+from generator.site import sitesearch
 from generator.site.compile import BuiltSite
 from generator.site.fingerprint import link_targets, page_fingerprints
+from generator.site.sitesearch import PageText
 
 log = logging.getLogger("mkdocs.plugins.insights")
 PACKAGES = ("mkdocs", "mkdocs-material", "properdocs", "Markdown", "pymdown-extensions")
@@ -67,18 +69,24 @@ class Reuse:
             total = len(files.documentation_pages()) + len(self.reused)
             log.info(f"Build cache: {len(self.reused)} of {total} pages reused from the last build")
 
-    def reused_pages(self, site_dir: Path) -> Iterator[tuple[str, str]]:
-        """(dest_uri, HTML) of each page taken from the cache, for the search index."""
-        for file, _ in self.reused:
-            path = site_dir / file.dest_uri
-            yield file.dest_uri, path.read_text(encoding="utf-8")
+    def reused_texts(self, site_dir: Path) -> Iterator[tuple[str, PageText | None]]:
+        """(dest_uri, what site search reads of it) of each page taken from the cache: kept
+        from the build that made it, else read from the page."""
+        for file, key in self.reused:
+            if key in self.cache.texts:
+                yield file.dest_uri, self.cache.texts[key]
+            else:
+                html = (site_dir / file.dest_uri).read_text(encoding="utf-8")
+                yield file.dest_uri, sitesearch.page_text(html)
 
-    def store(self, site_dir: Path) -> None:
-        """Keep each page built now for the next build; give the excluded pages back their
-        inclusion level."""
+    def store(self, site_dir: Path, texts: dict[str, PageText | None]) -> None:
+        """Keep each page built now for the next build, with what site search read of it
+        (`texts`, by dest_uri); give the excluded pages back their inclusion level."""
         self.restore()
         fresh = ((key, site_dir / file.dest_uri) for file, key in self.fresh)
-        why = self.cache.keep(fresh, (key for _, key in self.reused))
+        keyed = {key: self.cache.texts.get(key) for _, key in self.reused}
+        keyed.update((key, texts.get(file.dest_uri)) for file, key in self.fresh)
+        why = self.cache.keep(fresh, (key for _, key in self.reused), keyed)
         if why:
             log.info(why)
 

@@ -19,14 +19,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pickle
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from generator.digest import code_digest, digest
 
 FORMAT = 1
 MANIFEST = "manifest.json"
+TEXTS = "texts.pickle"  # what site search read of each page, so a reused page is not read
 
 
 class PageCache:
@@ -36,6 +39,7 @@ class PageCache:
         self.folder = folder
         self.known: dict[str, tuple[int, int]] = {}  # key: (size, mtime_ns) as stored
         self.notice: str | None = None  # why the saved cache was not used, if it was not
+        self.texts: dict[str, Any] = {}  # key: what site search read of the page
 
     @classmethod
     def open(cls, folder: Path) -> PageCache:
@@ -60,6 +64,12 @@ class PageCache:
             for key, value in pages.items():
                 if isinstance(key, str) and _pair(value):
                     cache.known[key] = (value[0], value[1])
+        try:
+            with (folder / TEXTS).open("rb") as file:
+                texts = pickle.load(file)
+            cache.texts = texts if isinstance(texts, dict) else {}
+        except Exception:  # any damage: the pages' texts are read from the pages again
+            cache.texts = {}
         return cache
 
     def path(self, key: str) -> Path:
@@ -88,9 +98,12 @@ class PageCache:
             return False
         return True
 
-    def keep(self, built: Iterable[tuple[str, Path]], used: Iterable[str]) -> str | None:
+    def keep(
+        self, built: Iterable[tuple[str, Path]], used: Iterable[str], texts: dict[str, Any]
+    ) -> str | None:
         """After a build: store each (key, built file), forget every page this build did not
-        use or store, and write the manifest. None, or why the cache could not be saved."""
+        use or store, and write the manifest and the pages' `texts` (by key). None, or why
+        the cache could not be saved."""
         keys = set(used)
         try:
             for key, source in built:
@@ -108,6 +121,9 @@ class PageCache:
                 info = os.stat(self.path(key))
                 self.known[key] = (info.st_size, info.st_mtime_ns)
             manifest = {"format": FORMAT, "code": code_digest(), "pages": self.known}
+            self.texts = {key: texts[key] for key in self.known if key in texts}
+            data = pickle.dumps(self.texts, protocol=pickle.HIGHEST_PROTOCOL)
+            _write_atomically(self.folder / TEXTS, data)
             _write_atomically(self.folder / MANIFEST, json.dumps(manifest, sort_keys=True))
         except OSError as exc:
             return f"could not save the page cache in {self.folder}: {exc.strerror or exc}"
@@ -130,10 +146,13 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, text: str | bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            temporary.write_bytes(text)
+        else:
+            temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, path)
     finally:
         with contextlib.suppress(FileNotFoundError):

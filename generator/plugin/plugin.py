@@ -50,6 +50,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
     pages: Sequence[File] | None = None  # every page, those not built here included
     progress = Progress("Building pages", 0, None)  # shown on a terminal (progress.py)
     steps = 0  # pages read and written in this process
+    texts: dict[str, sitesearch.PageText | None]  # what search read of each page built here
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note a --dirty build, whose site folder MkDocs keeps, and the command."""
@@ -124,7 +125,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             if file.page is None:
                 Page(None, file, config)  # as MkDocs would; the sitemap lists every page
         try:
-            search = self.search = sitesearch.SiteIndex(
+            self.search = sitesearch.SiteIndex(
                 Path(config.site_dir), ((f.dest_uri, f.url) for f in pages)
             )
         except sitesearch.SiteSearchError as exc:
@@ -137,9 +138,11 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         wanted = settings.workers if settings.speedups else 1
         building = len(files.documentation_pages())
         count = workers.worker_count(wanted, building, config.plugins)
-        self.pool = workers.PageWorkers(files, nav, config, count, search.take) if count else None
+        collect = self._collect
+        self.pool = workers.PageWorkers(files, nav, config, count, collect) if count else None
         self.progress = Progress.on_terminal("Building pages", building, os.environ)
         self.steps = 0
+        self.texts = {}
         return nav
 
     def on_template_context(self, context: Any, template_name: str, config: MkDocsConfig) -> Any:
@@ -175,7 +178,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         self._step()
         if self.search is not None:
             try:
-                self.search.add(page.file.dest_uri, output)
+                self.texts[page.file.dest_uri] = self.search.add(page.file.dest_uri, output)
             except sitesearch.SiteSearchError as exc:
                 raise PluginError(str(exc)) from None
         return output
@@ -187,12 +190,14 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         search = self.search
         try:
             if search is not None and self.reuse is not None:
-                for dest_uri, html in self.reuse.reused_pages(Path(config.site_dir)):
-                    search.add(dest_uri, html)
+                for dest_uri, found in self.reuse.reused_texts(Path(config.site_dir)):
+                    search.add_text(dest_uri, found)
             parts = [search.take()] if search is not None else []  # while the workers end
             if self.pool is not None:
                 self.pool.wait(self._shown)
-                parts += self.pool.finish()
+                for part, texts in self.pool.finish():
+                    parts.append(part)
+                    self.texts.update(texts)
             self.progress.close()
             if search is not None:
                 for part in parts:
@@ -200,7 +205,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
                 pages = search.write()
                 log.info(f"Site search: indexed {pages} pages into {_published(search.folder)}")
             if self.reuse is not None:
-                self.reuse.store(Path(config.site_dir))
+                self.reuse.store(Path(config.site_dir), self.texts)
             if self.staging is not None:
                 self.staging.finish()
                 self.staging = None
@@ -218,6 +223,11 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         if self.pool is not None:
             self.pool.stop()
         self._end()
+
+    def _collect(self) -> tuple[sitesearch.Part, dict[str, sitesearch.PageText | None]]:
+        """What a page worker sends back: its pages' search terms, and what was read of each."""
+        assert self.search is not None
+        return self.search.take(), self.texts
 
     def _step(self) -> None:
         """A page read or written here: two steps a page, as workers count them."""

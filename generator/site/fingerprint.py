@@ -2,9 +2,9 @@
 fingerprint is unchanged since the last build is the same page and need not be made again.
 
 Making every page's Markdown is a third of a cold build at 10,000 notes, so a fingerprint is
-worked out from the page's inputs, not its output. Insight and listing pages (all but a few
-dozen of the wiki's pages) get one; the rest (home, brief, the indexes, browse, decisions)
-read the whole wiki and are always made again (`None`).
+worked out from the page's inputs, not its output. Insight, listing and index pages (all but a
+few of the wiki's pages) get one; the rest (home, brief, browse, decisions) read the whole
+wiki and are always made again (they have none).
 
 What goes into a fingerprint, besides the page's own arguments:
 
@@ -14,8 +14,9 @@ What goes into a fingerprint, besides the page's own arguments:
   version of the code or a template makes every page again);
 - an insight page: the note, the notes it relates to and that link to it, the decisions it
   informs, its git history;
-- a listing page: its group, its slice of notes, the page count, and for an area's first
-  page that area's summary.
+- a listing page: its group's name and size, its slice of notes, the page count, and for an
+  area's first page that area's summary;
+- an index page: each group's name and size, its notes in the window and its newest date.
 
 A note stands in as a digest of its `repr` (its dataclass fields), worked out once per build.
 tests/test_incremental.py builds a wiki cold and warm after every kind of change and
@@ -24,6 +25,7 @@ compares the two sites byte for byte: a missed input fails there.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from collections.abc import Callable
 from functools import partial
@@ -88,18 +90,27 @@ def _inputs(ctx: SiteContext, maker: Callable[[], Any], digests: NoteDigests) ->
         extra.pop("chart", None)  # drawn from the summary, which is in
         return [
             "listing",
-            _group_digest(group, digests),
+            _group_digest(group),
             *(digests(note) for note in notes),
             str(number),
             str(count),
             repr(sorted(extra.items())),
         ]
+    if maker.func is pages.index_page:
+        kind, kind_groups = args
+        start = ctx.as_of - dt.timedelta(days=ctx.settings.window_days - 1)
+        rows = [
+            (_group_digest(g), sum(start <= n.date <= ctx.as_of for n in g.notes),
+             g.notes[0].date.isoformat() if g.notes else "")
+            for g in kind_groups
+        ]  # fmt: skip
+        return ["index", kind, repr(rows)]
     return None
 
 
-def _group_digest(group: Group, digests: NoteDigests) -> str:
-    notes = (digests(note) for note in group.notes)
-    return digest([group.kind, group.key, group.name, group.description, *notes])
+def _group_digest(group: Group) -> str:
+    """What a listing shows of its group besides its own notes: its name and size."""
+    return digest([group.kind, group.key, group.name, group.description, str(len(group.notes))])
 
 
 class NoteDigests:

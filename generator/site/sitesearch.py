@@ -226,10 +226,16 @@ class SiteIndex:
         self.added: list[tuple[int, PageText, str]] = []  # id, what was read, record
         shutil.rmtree(self.folder, ignore_errors=True)  # no stale files from a --dirty build
 
-    def add(self, dest_uri: str, html: str) -> None:
-        """Index a built page: keep its terms and record for `take` or `write`."""
+    def add(self, dest_uri: str, html: str) -> PageText | None:
+        """Index a built page: keep its terms and record for `take` or `write`. Returns what
+        was read of it, which `add_text` takes again (a build cache keeps it)."""
+        found = page_text(html) if dest_uri in self.ids else None
+        self.add_text(dest_uri, found)
+        return found
+
+    def add_text(self, dest_uri: str, found: PageText | None) -> None:
+        """Index a page from what `add` read of it earlier."""
         number = self.ids.get(dest_uri)
-        found = page_text(html) if number is not None else None
         if number is None or found is None:
             return
         record = {"url": self.urls[number], "title": found.title, "text": found.text[:MAX_TEXT]}
