@@ -23,6 +23,7 @@ from generator.cli.options import (
 from generator.config import resolve_as_of
 from generator.model import Wiki
 from generator.notes.project import Project, load_project_wiki, relative_paths, select
+from generator.processes import paused_gc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -154,7 +155,8 @@ def _checked_project(
         day = resolve_as_of(as_of, project.settings)
         files = find_note_files(project.root, project.settings)
         progress = report.progress("Checking notes", len(files))
-        wiki = load_project_wiki(project, day, files, say=_info, tick=progress)
+        with paused_gc():  # the notes are kept: collections would find nothing to free
+            wiki = load_project_wiki(project, day, files, say=_info, tick=progress)
         progress.close()
     if wiki.errors:
         click.echo(report.text_report(wiki.problems, len(files)), err=True, nl=False)

@@ -21,6 +21,7 @@ from typing import Any
 
 from generator.digest import code_digest, digest
 from generator.model import Decision, Note, Problem
+from generator.processes import paused_gc
 
 FORMAT = 1
 Parsed = tuple[Note | Decision | None, list[Problem]]
@@ -93,7 +94,7 @@ class ParseCache:
         saved one is not used (None if there was none)."""
         cache = cls(context_key)
         try:
-            with path.open("rb") as file:
+            with path.open("rb") as file, paused_gc():
                 saved = pickle.load(file)
         except FileNotFoundError:
             return cache, None

@@ -1,10 +1,11 @@
 """A build that reuses the pages of the last one: the part of the MkDocs adapter that decides,
 at `on_nav`, which pages MkDocs need not build (pagecache.py keeps them).
 
-A page kept under its key is linked into the new site and marked excluded, as the page
-workers' shares are (workers.py): MkDocs then neither reads nor renders it, yet it stays in
-the sitemap, and links to it resolve as before. Its search terms are read back from the
-linked file. After the build, every page built afresh is stored under its key.
+A page kept under its key is marked excluded, as the page workers' shares are (workers.py):
+MkDocs then neither reads nor renders it, yet it stays in the sitemap, and links to it
+resolve as before. A forked child links the kept pages into the new site while the changed
+ones build. What site search read of each is kept too (pagecache.py). After the build, every
+page built afresh is stored under its key.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.digest import code_digest, digest
 from generator.plugin.pagecache import PageCache, page_key
+from generator.processes import Forked
 from generator.site import sitesearch
 from generator.site.compile import BuiltSite
 from generator.site.fingerprint import link_targets, page_fingerprints
@@ -37,6 +40,7 @@ class Reuse:
         self.reused: list[tuple[File, str]] = []  # (file, key): linked from the cache
         self.fresh: list[tuple[File, str]] = []  # (file, key): built now, stored afterwards
         self.levels: dict[str, InclusionLevel] = {}
+        self.placing: Forked[str | None] | None = None  # the reused pages being linked
 
     @classmethod
     def start(cls, folder: Path) -> Reuse:
@@ -59,12 +63,14 @@ class Reuse:
                 continue
             found = (files.get_file_from_path(t) is not None for t in links.get(file.src_uri, ()))
             key = page_key(shared, fingerprint, found)
-            if self.cache.has(key) and self.cache.place(key, site_dir / file.dest_uri):
+            if self.cache.has(key):
                 self.reused.append((file, key))
                 self.levels[file.src_uri] = file.inclusion
                 file.inclusion = InclusionLevel.EXCLUDED
             else:
                 self.fresh.append((file, key))
+        wanted = [(key, site_dir / file.dest_uri) for file, key in self.reused]
+        self.placing = Forked(partial(self.cache.place_all, wanted))  # while pages build
         if fingerprints:
             total = len(files.documentation_pages()) + len(self.reused)
             log.info(f"Build cache: {len(self.reused)} of {total} pages reused from the last build")
@@ -81,8 +87,14 @@ class Reuse:
 
     def store(self, site_dir: Path, texts: dict[str, PageText | None]) -> None:
         """Keep each page built now for the next build, with what site search read of it
-        (`texts`, by dest_uri); give the excluded pages back their inclusion level."""
+        (`texts`, by dest_uri); give the excluded pages back their inclusion level.
+
+        Raises OSError if a reused page could not be put in the site."""
+        failed = self.placing.result() if self.placing is not None else None
+        self.placing = None
         self.restore()
+        if failed:
+            raise OSError(f"could not put the unchanged page {failed} in the site")
         fresh = ((key, site_dir / file.dest_uri) for file, key in self.fresh)
         keyed = {key: self.cache.texts.get(key) for _, key in self.reused}
         keyed.update((key, texts.get(file.dest_uri)) for file, key in self.fresh)
@@ -91,7 +103,10 @@ class Reuse:
             log.info(why)
 
     def restore(self) -> None:
-        """Give each reused page its inclusion level back."""
+        """Give each reused page its inclusion level back (after the pages being linked)."""
+        if self.placing is not None:
+            self.placing.result()
+            self.placing = None
         for file, _ in self.reused:
             file.inclusion = self.levels.get(file.src_uri, file.inclusion)
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.digest import code_digest, digest
+from generator.processes import paused_gc
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -65,7 +66,7 @@ class PageCache:
                 if isinstance(key, str) and _pair(value):
                     cache.known[key] = (value[0], value[1])
         try:
-            with (folder / TEXTS).open("rb") as file:
+            with (folder / TEXTS).open("rb") as file, paused_gc():
                 texts = pickle.load(file)
             cache.texts = texts if isinstance(texts, dict) else {}
         except Exception:  # any damage: the pages' texts are read from the pages again
@@ -87,16 +88,16 @@ class PageCache:
             return False
         return (info.st_size, info.st_mtime_ns) == recorded
 
-    def place(self, key: str, target: Path) -> bool:
-        """Put the kept page of `key` at `target` (a hard link, else a copy); False if that
-        failed, and the page must be built."""
-        source = self.path(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(source, target)
-        except OSError:
-            return False
-        return True
+    def place_all(self, wanted: Iterable[tuple[str, Path]]) -> str | None:
+        """Put the kept page of each (key, target) at its target (a hard link, else a copy).
+        None, or the first target that could not be written and why."""
+        for key, target in wanted:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(self.path(key), target)
+            except OSError as exc:
+                return f"{target} ({exc.strerror or exc})"
+        return None
 
     def keep(
         self, built: Iterable[tuple[str, Path]], used: Iterable[str], texts: dict[str, Any]

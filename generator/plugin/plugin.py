@@ -8,6 +8,8 @@ what the wiki contains without knowing about MkDocs.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import gc
 import logging
 import os
 from collections.abc import Sequence
@@ -26,6 +28,7 @@ from generator.plugin import reuse, workers
 from generator.plugin.incremental import Reuse
 from generator.plugin.options import InsightsConfig, settings_from_config
 from generator.plugin.staging import Staging
+from generator.processes import paused_gc
 from generator.progress import Progress
 from generator.site import compile as site
 from generator.site import render, sitesearch
@@ -66,26 +69,38 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
                 settings = dataclasses.replace(settings, site_url=config.site_url)
             day = resolve_as_of(None, settings)
             checked, self.checked = self.checked, None
-            self.built = site.compile_site(
-                root,
-                settings,
-                day,
-                wiki=checked,
-                overrides=_overrides(config),
-                site_name=config.site_name,
-                directory_urls=config.use_directory_urls,
-                say=log.info,
-            )
+            with paused_gc():  # millions of objects, nearly all kept: collections find nothing
+                self.built = self._compile(root, settings, day, checked, config)
         except SettingsError as exc:
             config_file = Path(config.config_file_path or "mkdocs.yml")
             raise PluginError(str(located(exc, config_file))) from None
         _report(self.built.wiki)
+        gc.freeze()  # the wiki lives as long as the build: no collection need look at it again
         config.nav = self.built.nav
         _add_theme_dir(config)
         config.extra_css = [*self.built.css, *config.extra_css]
         config.extra_javascript = [*self.built.javascript, *config.extra_javascript]
         _drop_material_search(config)
         return config
+
+    def _compile(
+        self,
+        root: Path,
+        settings: Any,
+        day: dt.date,
+        checked: Wiki | None,
+        config: MkDocsConfig,
+    ) -> site.BuiltSite:
+        return site.compile_site(
+            root,
+            settings,
+            day,
+            wiki=checked,
+            overrides=_overrides(config),
+            site_name=config.site_name,
+            directory_urls=config.use_directory_urls,
+            say=log.info,
+        )
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """Build into a hidden folder, swapped in at the end (staging.py); reuse the last
@@ -138,11 +153,10 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         wanted = settings.workers if settings.speedups else 1
         building = len(files.documentation_pages())
         count = workers.worker_count(wanted, building, config.plugins)
-        collect = self._collect
+        collect, self.texts = self._collect, {}  # before the workers fork
         self.pool = workers.PageWorkers(files, nav, config, count, collect) if count else None
         self.progress = Progress.on_terminal("Building pages", building, os.environ)
         self.steps = 0
-        self.texts = {}
         return nav
 
     def on_template_context(self, context: Any, template_name: str, config: MkDocsConfig) -> Any:
@@ -214,6 +228,8 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             raise PluginError(f"A page worker failed: {exc}") from None
         except sitesearch.SiteSearchError as exc:
             raise PluginError(str(exc)) from None
+        except OSError as exc:
+            raise PluginError(f"The build could not be completed: {exc}") from None
         finally:
             self._end()
 
@@ -238,6 +254,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         self.progress.set((self.steps + elsewhere) // 2)
 
     def _end(self) -> None:
+        gc.unfreeze()
         self.progress.close()
         if self.staging is not None:  # the build failed: its site is incomplete
             self.staging.abandon()

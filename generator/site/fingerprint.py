@@ -35,16 +35,36 @@ from typing import Any
 from generator.digest import code_digest, digest, folder_digest
 from generator.model import Note
 from generator.notes import scan
+from generator.processes import Forked
 from generator.site import pages
 from generator.site.context import Group, SiteContext
 
 
 def page_fingerprints(ctx: SiteContext, plan: dict[str, pages.PageMaker]) -> dict[str, str]:
-    """The fingerprint of each page of `plan` that has one (see the module's docstring)."""
-    digests = NoteDigests()
+    """The fingerprint of each page of `plan` that has one (see the module's docstring).
+
+    A large wiki's pages are shared with a forked child: ranking every note's related notes
+    is most of the work.
+    """
     common = site_digest(ctx)
+    items = list(plan.items())
+    if len(items) < PARALLEL_FROM:
+        return _fingerprints(ctx, common, items)
+    later = Forked(partial(_fingerprints, ctx, common, items[1::2]))
+    found = _fingerprints(ctx, common, items[::2])
+    found.update(later.result())
+    return found
+
+
+PARALLEL_FROM = 2000  # pages: below this, a child costs more than it saves
+
+
+def _fingerprints(
+    ctx: SiteContext, common: str, items: list[tuple[str, pages.PageMaker]]
+) -> dict[str, str]:
+    digests = NoteDigests()
     found = {}
-    for src_uri, maker in plan.items():
+    for src_uri, maker in items:
         parts = _inputs(ctx, maker, digests)
         if parts is not None:
             found[src_uri] = digest([common, src_uri, *parts])
