@@ -30,7 +30,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
-from benchmarks import baseline, synth
+from benchmarks import baseline, incremental, synth
 
 HERE = Path(__file__).parent
 WORK = HERE / "work"
@@ -41,6 +41,8 @@ SMALL = 1000  # the size the build's scaling is measured from
 # times the baseline's pages (a page per customer, from a pool of 2,000), and start-up
 # weighs more, so the ratio is reported there without a target.
 FULL = 10_000
+LARGE = 50_000  # from here a run skips the baseline and the in-process pipeline
+LARGE_QUERIES = 40
 QUERIES = 200
 SITE_QUERIES = 5
 # Builds of each side, taken in turn (ours, the baseline's, ours, ...); the fastest of each
@@ -202,6 +204,8 @@ class Build:
     site: Path
     baseline_site: Path
     page_bytes: list[int]
+    peak_bytes: int = 0  # the most memory our build's processes held at once
+    wiki: Path | None = None
 
     @property
     def ours_s(self) -> float:
@@ -210,13 +214,19 @@ class Build:
 
     @property
     def baseline_s(self) -> float:
-        """The baseline's fastest build."""
-        return min(self.baseline_runs)
+        """The baseline's fastest build (NaN where it was not built)."""
+        return min(self.baseline_runs) if self.baseline_runs else float("nan")
 
 
-def build_both(work: Path, notes: int, wiki: Path | None = None, runs: int = BUILDS) -> Build:
+def build_both(
+    work: Path,
+    notes: int,
+    wiki: Path | None = None,
+    runs: int = BUILDS,
+    baseline_too: bool = True,
+) -> Build:
     """Write (unless given) the wiki of `notes` notes and its baseline; build each `runs`
-    times, in turn."""
+    times, in turn (ours cold each time: its build cache is deleted first)."""
     if wiki is None:
         wiki = work / f"wiki-{notes}"
         synth.write_wiki(wiki, notes)
@@ -225,17 +235,22 @@ def build_both(work: Path, notes: int, wiki: Path | None = None, runs: int = BUI
     baseline.write_site(base, note_files, wiki / "insights")
     site = work / f"site-{notes}"
     ours, theirs = [], []
+    peaks = []
     for run in range(1, runs + 1):
-        _log(f"insights build, {notes} notes ({run} of {runs})")
-        ours.append(
-            run_tool(
-                ["insights", "build", "--as-of", synth.AS_OF.isoformat(), "--site-dir", site], wiki
-            )
+        _log(f"insights build, {notes} notes, cold ({run} of {runs})")
+        shutil.rmtree(wiki / ".cache", ignore_errors=True)  # no build cache: a cold build
+        seconds, peak = incremental.run_measured(
+            ["insights", "build", "--as-of", synth.AS_OF.isoformat(), "--site-dir", site], wiki
         )
-        _log(f"baseline mkdocs build, {notes} pages ({run} of {runs})")
-        theirs.append(run_tool(["mkdocs", "build", "--quiet", "--site-dir", base / "site"], base))
+        ours.append(seconds)
+        peaks.append(peak)
+        if baseline_too:
+            _log(f"baseline mkdocs build, {notes} pages ({run} of {runs})")
+            theirs.append(
+                run_tool(["mkdocs", "build", "--quiet", "--site-dir", base / "site"], base)
+            )
     pages = [_page_bytes(site, note.relative_to(wiki / "insights")) for note in note_files]
-    return Build(notes, ours, theirs, site, base / "site", pages)
+    return Build(notes, ours, theirs, site, base / "site", pages, max(peaks), wiki)
 
 
 def _page_bytes(site: Path, note: Path) -> int:
@@ -249,28 +264,43 @@ def build_figures(builds: dict[int, Build], size: int) -> list[Figure]:
     for notes, build in sorted(builds.items()):
         at = f"at {notes:,}"
         best = f" (best of {len(build.ours_runs)})" if len(build.ours_runs) > 1 else ""
-        target = 1.3 if notes == size and notes >= FULL else None
+        target = 1.3 if notes == size and notes == FULL else None
         figures += [
-            Figure(f"build_{notes}_s", f"insights build {at}{best}", build.ours_s, "s"),
+            Figure(f"build_{notes}_s", f"insights build {at}, cold{best}", build.ours_s, "s"),
             Figure(
-                f"baseline_{notes}_s", f"baseline mkdocs build {at}{best}", build.baseline_s, "s"
-            ),
-            Figure(
-                f"build_ratio_{notes}",
-                f"our build / baseline {at}",
-                build.ours_s / build.baseline_s,
-                "x",
-                target,
+                f"build_peak_gb_{notes}",
+                f"peak memory of a cold build {at}",
+                build.peak_bytes / 1e9,
+                "GB",
+                8.0 if notes >= LARGE else None,
             ),
             Figure(
                 f"site_mb_{notes}", f"our site on disk {at}", _tree_bytes(build.site) / 1e6, "MB"
             ),
-            Figure(
-                f"baseline_mb_{notes}",
-                f"baseline site on disk {at}",
-                _tree_bytes(build.baseline_site) / 1e6,
-                "MB",
-            ),
+        ]
+        if build.baseline_runs:
+            figures += [
+                Figure(
+                    f"baseline_{notes}_s",
+                    f"baseline mkdocs build {at}{best}",
+                    build.baseline_s,
+                    "s",
+                ),
+                Figure(
+                    f"build_ratio_{notes}",
+                    f"our build / baseline {at}",
+                    build.ours_s / build.baseline_s,
+                    "x",
+                    target,
+                ),
+                Figure(
+                    f"baseline_mb_{notes}",
+                    f"baseline site on disk {at}",
+                    _tree_bytes(build.baseline_site) / 1e6,
+                    "MB",
+                ),
+            ]
+        figures += [
             Figure(
                 f"page_kb_mean_{notes}",
                 f"insight page, mean {at}",
@@ -285,14 +315,47 @@ def build_figures(builds: dict[int, Build], size: int) -> list[Figure]:
                 60.0 if notes == size else None,
             ),
         ]
-    if size > SMALL:
-        scale = builds[size].ours_s / builds[SMALL].ours_s
+    smaller = min(builds)
+    if size > smaller:
+        scale = builds[size].ours_s / builds[smaller].ours_s
+        ratio = size / smaller
         figures.append(
-            Figure(
-                "build_scaling", f"build time {size:,} / {SMALL:,}", scale, "x", 1.1 * size / SMALL
-            )
+            Figure("build_scaling", f"build time {size:,} / {smaller:,}", scale, "x", 1.1 * ratio)
         )
     return figures
+
+
+def incremental_figures(build: Build, size: int) -> tuple[list[Figure], dict[str, Any]]:
+    """A build after one edited note against the cold one, and `insights serve` from saving a
+    note to its page changing."""
+    assert build.wiki is not None
+    as_of = synth.AS_OF.isoformat()
+    _log(f"insights build after one edit, {size} notes")
+    warm = incremental.warm_build(build.wiki, build.site, as_of)
+    at = f"at {size:,}"
+    figures = [
+        Figure(f"warm_build_{size}_s", f"build after one edit {at}", warm, "s"),
+        Figure(
+            f"warm_ratio_{size}",
+            f"build after one edit / cold build {at}",
+            warm / build.ours_s,
+            "x",
+            0.25 if size >= FULL else None,
+        ),
+    ]
+    _log(f"insights serve, {size} notes: first build, then two edits")
+    first, latencies = incremental.serve_latency(build.wiki, as_of)
+    figures += [
+        Figure(f"serve_first_{size}_s", f"serve: first page {at}", first, "s"),
+        Figure(
+            f"serve_edit_{size}_s",
+            f"serve: saving a note to its page changing {at} (best of {len(latencies)})",
+            min(latencies),
+            "s",
+            2.0 if size == FULL else None,
+        ),
+    ]
+    return figures, {"warm_build_s": warm, "serve_first_s": first, "serve_edit_s": latencies}
 
 
 def _tree_bytes(folder: Path) -> int:
@@ -354,21 +417,27 @@ def run(size: int, work: Path, queries: int = QUERIES, browser: bool = True) -> 
     wiki = work / f"wiki-{size}"
     _log(f"writing a synthetic wiki of {size} notes")
     synth.write_wiki(wiki, size)
-    _log("core pipeline, in-process")
-    figures = core_pipeline(wiki, work)
+    large = size >= LARGE  # no baseline, no in-process pipeline: too long, and known
+    figures = []
+    if not large:
+        _log("core pipeline, in-process")
+        figures += core_pipeline(wiki, work)
     _log("insights check")
     figures.append(check_time(wiki))
+    queries = min(queries, LARGE_QUERIES) if large else queries
     _log(f"insights search, {queries} queries")
     figures += search_times(wiki, queries)
-    builds = {size: build_both(work, size, wiki)}
-    if size > SMALL:
-        builds[SMALL] = build_both(work, SMALL)
+    runs = 1 if large else BUILDS
+    builds = {size: build_both(work, size, wiki, runs=runs, baseline_too=not large)}
+    smaller = FULL if large else SMALL
+    if size > smaller:
+        builds[smaller] = build_both(work, smaller, runs=runs, baseline_too=not large)
     figures += build_figures(builds, size)
-    details: dict[str, Any] = {
-        "builds": {
-            str(notes): {"ours_s": build.ours_runs, "baseline_s": build.baseline_runs}
-            for notes, build in sorted(builds.items())
-        }
+    more, details = incremental_figures(builds[size], size)
+    figures += more
+    details["builds"] = {
+        str(notes): {"ours_s": build.ours_runs, "baseline_s": build.baseline_runs}
+        for notes, build in sorted(builds.items())
     }
     if browser:
         _log("site search in headless Chromium")

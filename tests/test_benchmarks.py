@@ -63,6 +63,7 @@ def test_the_runner_measures_a_tiny_wiki_and_reports_every_figure(tmp_path: Path
     assert {"pipeline_s", "findings_s", "reindex_s", "check_s", "search_p50_ms"} <= keys
     assert "search_p95_ms" in keys
     assert {"build_30_s", "baseline_30_s", "build_ratio_30", "page_kb_max_30"} <= keys
+    assert {"build_peak_gb_30", "warm_build_30_s", "warm_ratio_30", "serve_edit_30_s"} <= keys
     assert all(f["value"] > 0 for f in results["figures"])
     runs = results["details"]["builds"]["30"]
     assert len(runs["ours_s"]) == len(runs["baseline_s"]) == run.BUILDS
