@@ -17,7 +17,7 @@ from generator.yamlfile import load_config_file
 
 REPO = Path(__file__).parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"
-PINNED = re.compile(r"^[\w.-]+/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$")
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(?:/[\w.-]+)*@(v\d+\.\d+\.\d+|[0-9a-f]{40})$")
 
 
 def load(path: Path) -> Any:
@@ -82,6 +82,17 @@ def test_publish_workflow() -> None:
     used = {s["uses"].split("@")[0] for s in steps(data) if "uses" in s}
     assert {"actions/configure-pages", "actions/upload-pages-artifact",
             "actions/deploy-pages"} <= used  # fmt: skip
+    cache = next(
+        s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/cache@")
+    )
+    assert cache["with"]["path"] == ".cache/insights"
+    prefix = "insights-${{ hashFiles('constraints.txt', 'mkdocs.yml') }}-"
+    assert cache["with"]["key"] == prefix + "${{ github.sha }}"
+    assert cache["with"]["restore-keys"] == prefix
+    names = [s.get("uses", s.get("run", "")) for s in jobs["build"]["steps"]]
+    assert names.index(cache["uses"]) < next(
+        i for i, n in enumerate(names) if n.startswith("insights build")
+    )  # restored before the build
 
 
 def test_digest_workflow() -> None:
