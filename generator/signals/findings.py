@@ -31,6 +31,9 @@ TAG_WEIGHT = 0.35  # tags: extra evidence, never enough alone
 MEET = 2  # signature words two notes must share before they are compared
 SIGNATURE = 16  # a note's most distinctive terms, through which it meets other notes
 COMMON = 0.08  # terms in more than this share of notes are too common to find candidates by
+# ... or in more than this many: beyond 10,000 notes, a word in a thousand of them names no
+# finding, and comparing every note that shares one would grow with the square of the wiki.
+MAX_COMMON = 800
 TYPICAL = 12  # the most typical notes of a finding, whose words give its key terms
 FULL = 6  # shared terms at which a pair gets its full cosine; fewer scale it down
 SHARED = 2  # distinct terms two notes must share to be similar at all: one word is a coincidence
@@ -49,7 +52,8 @@ class Model:
             _vector(n, w, self.idf) for n, w in zip(self.notes, self.words, strict=True)
         ]
         self.tags = [frozenset("#" + t for t in n.tags) for n in self.notes]
-        self.signatures = _signatures(self.vectors, df, max(8, int(total * COMMON)))
+        too_common = min(max(8, int(total * COMMON)), MAX_COMMON)
+        self.signatures = _signatures(self.vectors, df, too_common)
         self._candidates: dict[int, list[int]] = {}
         self._postings: dict[str, list[int]] = defaultdict(list)
         for row, signature in enumerate(self.signatures):

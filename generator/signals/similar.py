@@ -26,6 +26,9 @@ HEAD = 40  # terms of each vector that rank related notes
 MIN_RELATED = 0.05  # less similar notes are not worth a reader's click
 MIN_SHARED = 3  # signature terms two notes must share before their full vectors are compared
 COMMON = 0.05  # terms in more than this share of notes are too common to find candidates by
+# ... or in more than this many (the share of 10,000 notes): past that size, the candidates
+# a common word brings grow with the wiki, and the work with its square.
+MAX_COMMON = 500
 
 
 def terms(note: Note) -> dict[str, int]:
@@ -49,7 +52,7 @@ class SimilarNotes:
         idf = {term: math.log(1.0 + len(notes) / n) for term, n in df.items()}
         total = len(self.notes)
         self.vectors = [_unit(c, idf) for c in counts]
-        too_common = max(64, int(total * COMMON))
+        too_common = min(max(64, int(total * COMMON)), MAX_COMMON)
         self.signatures = [_signature(v, df, too_common) for v in self.vectors]
         self._rows: dict[str, list[int]] = defaultdict(list)
         for row, signature in enumerate(self.signatures):
