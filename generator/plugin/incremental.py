@@ -25,7 +25,7 @@ from generator.plugin.pagecache import PageCache, page_key
 from generator.processes import Forked
 from generator.site import sitesearch
 from generator.site.compile import BuiltSite
-from generator.site.fingerprint import link_targets, page_fingerprints
+from generator.site.fingerprint import Fingerprinter, link_targets, page_fingerprints
 from generator.site.sitesearch import PageText
 
 log = logging.getLogger("mkdocs.plugins.insights")
@@ -41,6 +41,11 @@ class Reuse:
         self.fresh: list[tuple[File, str]] = []  # (file, key): built now, stored afterwards
         self.levels: dict[str, InclusionLevel] = {}
         self.placing: Forked[str | None] | None = None  # the reused pages being linked
+        self.fingerprinter: Fingerprinter | None = None  # a cold build's, page by page
+        self.keys: dict[str, str] = {}  # src_uri: key, of the pages made in this process
+        self.files: Files
+        self.links: dict[str, tuple[str, ...]] = {}
+        self.shared = ""
 
     @classmethod
     def start(cls, folder: Path) -> Reuse:
@@ -52,17 +57,24 @@ class Reuse:
 
     def plan(self, built: BuiltSite, files: Files, nav: Any, config: MkDocsConfig) -> None:
         """Link each page kept under its key into the site, and exclude it from MkDocs'
-        build; note the key of each page to build."""
+        build; note the key of each page to build.
+
+        With nothing kept (a cold build), no page is looked up: each page's key is worked out
+        by the process that builds it (`key_of`), which ranks its related notes anyway."""
+        self.files = files
+        self.links = link_targets(built.context)
+        self.shared = build_key(config, nav)
+        if not self.cache.known:
+            self.fingerprinter = Fingerprinter(built.context)
+            log.info("Build cache: empty; every page is built, and kept for the next build")
+            return
         fingerprints = page_fingerprints(built.context, built.plan)
-        links = link_targets(built.context)
-        shared = build_key(config, nav)
         site_dir = Path(config.site_dir)
         for file in files.documentation_pages():
             fingerprint = fingerprints.get(file.src_uri)
             if fingerprint is None:
                 continue
-            found = (files.get_file_from_path(t) is not None for t in links.get(file.src_uri, ()))
-            key = page_key(shared, fingerprint, found)
+            key = self._key(file.src_uri, fingerprint)
             if self.cache.has(key):
                 self.reused.append((file, key))
                 self.levels[file.src_uri] = file.inclusion
@@ -75,6 +87,18 @@ class Reuse:
             total = len(files.documentation_pages()) + len(self.reused)
             log.info(f"Build cache: {len(self.reused)} of {total} pages reused from the last build")
 
+    def key_of(self, src_uri: str, maker: Any) -> None:
+        """In a cold build, work out the key of a page about to be made (by `maker`)."""
+        if self.fingerprinter is not None:
+            fingerprint = self.fingerprinter(src_uri, maker)
+            if fingerprint is not None:
+                self.keys[src_uri] = self._key(src_uri, fingerprint)
+
+    def _key(self, src_uri: str, fingerprint: str) -> str:
+        files = self.files
+        found = (files.get_file_from_path(t) is not None for t in self.links.get(src_uri, ()))
+        return page_key(self.shared, fingerprint, found)
+
     def reused_texts(self, site_dir: Path) -> Iterator[tuple[str, PageText | None]]:
         """(dest_uri, what site search reads of it) of each page taken from the cache: kept
         from the build that made it, else read from the page."""
@@ -85,9 +109,12 @@ class Reuse:
                 html = (site_dir / file.dest_uri).read_text(encoding="utf-8")
                 yield file.dest_uri, sitesearch.page_text(html)
 
-    def store(self, site_dir: Path, texts: dict[str, PageText | None]) -> None:
+    def store(
+        self, site_dir: Path, texts: dict[str, PageText | None], keys: dict[str, str]
+    ) -> None:
         """Keep each page built now for the next build, with what site search read of it
-        (`texts`, by dest_uri); give the excluded pages back their inclusion level.
+        (`texts`, by dest_uri); `keys` are those `key_of` worked out, in every process (by
+        src_uri). Give the excluded pages back their inclusion level.
 
         Raises OSError if a reused page could not be put in the site."""
         failed = self.placing.result() if self.placing is not None else None
@@ -95,6 +122,9 @@ class Reuse:
         self.restore()
         if failed:
             raise OSError(f"could not put the unchanged page {failed} in the site")
+        if self.fingerprinter is not None:  # a cold build: the keys came with the pages
+            self.fresh = [(f, keys[f.src_uri]) for f in self.files.documentation_pages()
+                          if f.src_uri in keys]  # fmt: skip
         fresh = ((key, site_dir / file.dest_uri) for file, key in self.fresh)
         keyed = {key: self.cache.texts.get(key) for _, key in self.reused}
         keyed.update((key, texts.get(file.dest_uri)) for file, key in self.fresh)

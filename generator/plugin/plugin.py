@@ -179,8 +179,12 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         return env
 
     def on_page_read_source(self, page: Any, config: MkDocsConfig) -> str | None:
-        """A generated page's Markdown, made now, by the process that builds the page."""
-        return self.built.page_markdown(page.file.src_uri)
+        """A generated page's Markdown, made now, by the process that builds the page (which
+        also works out its key for the build cache, in a cold build)."""
+        src_uri = page.file.src_uri
+        if self.reuse is not None:
+            self.reuse.key_of(src_uri, self.built.plan.get(src_uri))
+        return self.built.page_markdown(src_uri)
 
     def on_page_content(self, html: str, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Splice in the long lists that were kept out of Markdown for speed."""
@@ -209,9 +213,11 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             parts = [search.take()] if search is not None else []  # while the workers end
             if self.pool is not None:
                 self.pool.wait(self._shown)
-                for part, texts in self.pool.finish():
+                for part, texts, keys in self.pool.finish():
                     parts.append(part)
                     self.texts.update(texts)
+                    if self.reuse is not None:
+                        self.reuse.keys.update(keys)
             self.progress.close()
             if search is not None:
                 for part in parts:
@@ -219,7 +225,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
                 pages = search.write()
                 log.info(f"Site search: indexed {pages} pages into {_published(search.folder)}")
             if self.reuse is not None:
-                self.reuse.store(Path(config.site_dir), self.texts)
+                self.reuse.store(Path(config.site_dir), self.texts, self.reuse.keys)
             if self.staging is not None:
                 self.staging.finish()
                 self.staging = None
@@ -240,10 +246,12 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             self.pool.stop()
         self._end()
 
-    def _collect(self) -> tuple[sitesearch.Part, dict[str, sitesearch.PageText | None]]:
-        """What a page worker sends back: its pages' search terms, and what was read of each."""
+    def _collect(self) -> tuple[sitesearch.Part, dict[str, Any], dict[str, str]]:
+        """What a page worker sends back: its pages' search terms, what was read of each, and
+        the keys of those it made (in a cold build)."""
         assert self.search is not None
-        return self.search.take(), self.texts
+        keys = self.reuse.keys if self.reuse is not None else {}
+        return self.search.take(), self.texts, keys
 
     def _step(self) -> None:
         """A page read or written here: two steps a page, as workers count them."""

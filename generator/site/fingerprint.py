@@ -62,13 +62,28 @@ PARALLEL_FROM = 2000  # pages: below this, a child costs more than it saves
 def _fingerprints(
     ctx: SiteContext, common: str, items: list[tuple[str, pages.PageMaker]]
 ) -> dict[str, str]:
-    digests = NoteDigests()
+    one = Fingerprinter(ctx, common)
     found = {}
     for src_uri, maker in items:
-        parts = _inputs(ctx, maker, digests)
-        if parts is not None:
-            found[src_uri] = digest([common, src_uri, *parts])
+        made = one(src_uri, maker)
+        if made is not None:
+            found[src_uri] = made
     return found
+
+
+class Fingerprinter:
+    """Fingerprints one page at a time, as the process that builds it reads it (a cold build
+    needs no fingerprint before it builds, only after, to keep the page)."""
+
+    def __init__(self, ctx: SiteContext, common: str | None = None) -> None:
+        self.ctx = ctx
+        self.common = site_digest(ctx) if common is None else common
+        self.digests = NoteDigests()
+
+    def __call__(self, src_uri: str, maker: pages.PageMaker | None) -> str | None:
+        """The page's fingerprint; None for a page made afresh every build."""
+        parts = _inputs(self.ctx, maker, self.digests) if maker is not None else None
+        return digest([self.common, src_uri, *parts]) if parts is not None else None
 
 
 def site_digest(ctx: SiteContext) -> str:
