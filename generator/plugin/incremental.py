@@ -41,7 +41,6 @@ class Reuse:
         self.fresh: list[tuple[File, str]] = []  # (file, key): built now, stored afterwards
         self.levels: dict[str, InclusionLevel] = {}
         self.placing: Forked[str | None] | None = None  # the reused pages being linked
-        self.keeping: Forked[str | None] | None = None  # the pages being kept for next time
         self.fingerprinter: Fingerprinter | None = None  # a cold build's, page by page
         self.keys: dict[str, str] = {}  # src_uri: key, of the pages made in this process
         self.files: Files
@@ -113,10 +112,9 @@ class Reuse:
     def store(
         self, site_dir: Path, texts: dict[str, PageText | None], keys: dict[str, str]
     ) -> None:
-        """Start keeping each page built now for the next build, in a forked child (`kept`
-        waits for it), with what site search read of it (`texts`, by dest_uri); `keys` are
-        those `key_of` worked out, in every process (by src_uri). Give the excluded pages
-        back their inclusion level.
+        """Keep each page built now for the next build, with what site search read of it
+        (`texts`, by dest_uri); `keys` are those `key_of` worked out, in every process (by
+        src_uri). Give the excluded pages back their inclusion level.
 
         Raises OSError if a reused page could not be put in the site."""
         failed = self.placing.result() if self.placing is not None else None
@@ -127,26 +125,18 @@ class Reuse:
         if self.fingerprinter is not None:  # a cold build: the keys came with the pages
             self.fresh = [(f, keys[f.src_uri]) for f in self.files.documentation_pages()
                           if f.src_uri in keys]  # fmt: skip
-        fresh = [(key, site_dir / file.dest_uri) for file, key in self.fresh]
+        fresh = ((key, site_dir / file.dest_uri) for file, key in self.fresh)
         keyed = {key: self.cache.texts.get(key) for _, key in self.reused}
         keyed.update((key, texts.get(file.dest_uri)) for file, key in self.fresh)
-        used = [key for _, key in self.reused]
-        self.keeping = Forked(partial(self.cache.keep, fresh, used, keyed))  # while search writes
-
-    def kept(self) -> None:
-        """Wait for the pages to be kept (`store`), saying why if they could not be."""
-        why = self.keeping.result() if self.keeping is not None else None
-        self.keeping = None
+        why = self.cache.keep(fresh, (key for _, key in self.reused), keyed)
         if why:
             log.info(why)
 
     def restore(self) -> None:
-        """Give each reused page its inclusion level back (after the pages being linked, and
-        kept, if a failed build left them so)."""
-        for task in (self.placing, self.keeping):
-            if task is not None:
-                task.result()
-        self.placing = self.keeping = None
+        """Give each reused page its inclusion level back (after the pages being linked)."""
+        if self.placing is not None:
+            self.placing.result()
+            self.placing = None
         for file, _ in self.reused:
             file.inclusion = self.levels.get(file.src_uri, file.inclusion)
 

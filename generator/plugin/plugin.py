@@ -219,15 +219,13 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
                     if self.reuse is not None:
                         self.reuse.keys.update(keys)
             self.progress.close()
-            if self.reuse is not None:
-                self.reuse.store(Path(config.site_dir), self.texts, self.reuse.keys)
             if search is not None:
                 for part in parts:
                     search.merge(part)
                 pages = search.write()
                 log.info(f"Site search: indexed {pages} pages into {_published(search.folder)}")
             if self.reuse is not None:
-                self.reuse.kept()
+                self.reuse.store(Path(config.site_dir), self.texts, self.reuse.keys)
             if self.staging is not None:
                 self.staging.finish()
                 self.staging = None
