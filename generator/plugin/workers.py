@@ -37,7 +37,6 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
-from mkdocs.structure.pages import Page
 
 from generator.processes import can_fork, usable_cores
 
@@ -111,10 +110,7 @@ class PageWorkers:
 
         Each worker calls `collect` after its last page and sends the result back (picklable).
         """
-        self.pages = files.documentation_pages()
-        for file in self.pages:
-            if file.page is None:
-                Page(None, file, config)  # as MkDocs would; the sitemap lists every page
+        self.pages = files.documentation_pages()  # each has its Page: the plugin made them
         self.workers: list[Worker] = []
         # Steps each worker has done (a page read, a page written), in memory the forks share.
         self.steps: Any = multiprocessing.get_context("fork").RawArray("q", max(count, 1))

@@ -121,8 +121,7 @@ def _inputs(ctx: SiteContext, maker: Callable[[], Any], digests: NoteDigests) ->
         ]
     if maker.func is pages.listing_page:
         group, notes, number, count = args
-        extra = pages._listing_extra(ctx, group, number)
-        extra.pop("chart", None)  # drawn from the summary, which is in
+        extra = pages._listing_extra(ctx, group, number, drawn=False)
         return [
             "listing",
             _group_digest(group),

@@ -178,7 +178,9 @@ def listing_page(
 FEED_KINDS = ("area", "tag")  # the listings with an Atom feed of their own (feeds.py)
 
 
-def _listing_extra(ctx: SiteContext, group: Group, number: int) -> dict[str, Any]:
+def _listing_extra(
+    ctx: SiteContext, group: Group, number: int, drawn: bool = True
+) -> dict[str, Any]:
     extra: dict[str, Any] = {"area": None, "summary": None, "heard": None, "feed": None}
     if group.kind in FEED_KINDS:
         feed = feed_src(group.kind, group.key)
@@ -189,7 +191,8 @@ def _listing_extra(ctx: SiteContext, group: Group, number: int) -> dict[str, Any
         if ctx.summary is not None and number == 1:
             summary = next((s for s in ctx.summary.areas if s.area.slug == group.key), None)
             extra["summary"] = summary
-            extra["chart"] = chart.chart_svg(summary, ctx.overrides) if summary else None
+            if drawn:  # a fingerprint reads the summary the chart is drawn from
+                extra["chart"] = chart.chart_svg(summary, ctx.overrides) if summary else None
     if group.kind == "customer":
         start = ctx.as_of - dt.timedelta(days=ctx.settings.window_days - 1)
         extra["heard"] = sum(start <= n.date <= ctx.as_of for n in group.notes)
