@@ -7,9 +7,13 @@ method (`generator.similar.SimilarNotes`, or the search index's more-like-this).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Protocol
+from functools import cached_property
+from typing import TYPE_CHECKING, Protocol
 
 from generator.model import Note
+
+if TYPE_CHECKING:
+    from generator.signals.similar import SimilarNotes
 
 
 class FindsRelated(Protocol):
@@ -52,17 +56,23 @@ def related_map(notes: Sequence[Note], limit: int = 5) -> Mapping[str, tuple[str
 class RelatedMap(Mapping[str, tuple[str, ...]]):
     """Note ids mapped to their related ids, each worked out when first asked for.
 
-    The similarity model is built once, up front; the ranking for a note is done by the
-    process that builds its page, so it is shared among the build's workers.
+    The similarity model is built once, when first needed (a build asks before its page
+    workers fork, so they share it); the ranking for a note is done by the process that
+    builds its page.
     """
 
     def __init__(self, notes: Sequence[Note], limit: int = 5) -> None:
-        from generator.signals.similar import SimilarNotes
-
         self.notes = {note.id: note for note in notes}
-        self.similar = SimilarNotes(notes)
+        self.every = notes
         self.limit = limit
         self.found: dict[str, tuple[str, ...]] = {}
+
+    @cached_property
+    def similar(self) -> SimilarNotes:
+        """The similarity model of every note."""
+        from generator.signals.similar import SimilarNotes
+
+        return SimilarNotes(self.every)
 
     def __getitem__(self, note_id: str) -> tuple[str, ...]:
         if note_id not in self.found:

@@ -7,8 +7,9 @@ MkDocs. Data flows one way: settings -> notes -> summaries -> pages -> files.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,8 @@ from generator.notes.areas import load_areas
 from generator.site.browse import JSON_PATH, browse_json
 from generator.site.feeds import feed_files
 from generator.notes.history import git_history
-from generator.signals.links import backlinks, related_map
-from generator.model import Wiki
+from generator.signals.links import RelatedMap, backlinks
+from generator.model import GitInfo, Wiki
 from generator.notes.files import NOTE_ATTACHMENTS
 from generator.notes.parsecache import ParseCache
 from generator.notes.project import RegistryError, load_cached_wiki
@@ -123,12 +124,18 @@ def compile_site(
     wiki: Wiki | None = None,
     say: Callable[[str], None] | None = None,
     cache: ParseCache | None = None,
+    history: Mapping[str, GitInfo] | None = None,
+    lazy: bool = False,
 ) -> BuiltSite:
     """Load every note (unless `wiki` was loaded already) and plan the site.
 
     Problems are in `.wiki.problems`; a broken area registry raises RegistryError. Notes are
     parsed through `cache`, or the one in cache_dir (see `load_cached_wiki`; `say` gets why a
-    saved one was ignored).
+    saved one was ignored). `history` is the notes' git history if known already.
+
+    With `lazy`, the summaries and the similarity model are worked out only when a page
+    first needs them: a preview server that remakes a few pages after an edit may need
+    neither.
     """
     day = resolve_as_of(as_of, settings)
     if wiki is None:
@@ -136,18 +143,24 @@ def compile_site(
         if problems:
             raise RegistryError(problems)
         wiki = load_cached_wiki(root, settings, areas, day, say=say, cache=cache)
+    if history is None:
+        history = git_history(root, settings.notes_dir) if settings.git_history else {}
+    related = RelatedMap(wiki.notes)
     context = pages.SiteContext(
         wiki=wiki,
         settings=settings,
         as_of=day,
-        summary=summarize(wiki.notes, wiki.areas, day, settings, decisions=wiki.decisions),
-        history=git_history(root, settings.notes_dir) if settings.git_history else {},
-        related=related_map(wiki.notes),
+        summarizer=partial(summarize, wiki.notes, wiki.areas, day, settings, decisions=wiki.decisions),
+        history=history,
+        related=related,
         backlinks=backlinks(wiki.notes),
         overrides=overrides,
         site_name=site_name,
         directory_urls=directory_urls,
     )
+    if not lazy:  # worked out now, before page workers fork, so that they share them
+        context.summary
+        related.similar
     return BuiltSite(
         root, settings, day, wiki, context, pages.nav(context), plan=pages.page_plan(context)
     )

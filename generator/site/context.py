@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from generator.config import Settings
@@ -75,7 +74,7 @@ class SiteContext:
     wiki: Wiki
     settings: Settings
     as_of: dt.date
-    summary: CompanySummary | None = None
+    summarizer: Callable[[], CompanySummary] | None = None  # see `summary`
     related: Mapping[str, Sequence[str]] = field(default_factory=dict)
     backlinks: Mapping[str, Sequence[str]] = field(default_factory=dict)
     history: Mapping[str, GitInfo] = field(default_factory=dict)
@@ -94,18 +93,31 @@ class SiteContext:
         self.dest_cache: dict[tuple[str, str, int], tuple[list[str], bool]] = {}
         self.decisions = sorted(self.wiki.decisions, key=newest_first)
         self.src_of.update((d.id, note_src(d, self.settings)) for d in self.decisions)
-        self.decided = {s.decision.id: s for s in self._decision_summaries()}
-        self.informs: dict[str, list[DecisionSummary]] = defaultdict(list)
-        for decision in self.decisions:
-            for cited in decision.evidence if decision.id in self.decided else ():
-                self.informs[cited].append(self.decided[decision.id])
+        self.cited = {i for d in self.decisions for i in d.evidence}
 
-    def _decision_summaries(self) -> Sequence[DecisionSummary]:
-        if self.summary is not None:
-            return self.summary.decisions
+    @cached_property
+    def summary(self) -> CompanySummary | None:
+        """The 90-day summaries, findings included: worked out when a page first needs them
+        (a build asks before its page workers fork; a preview server, only if it must)."""
+        return self.summarizer() if self.summarizer is not None else None
+
+    @cached_property
+    def decided(self) -> dict[str, DecisionSummary]:
+        """Each decision in the window by id, with its evidence and flags: what the summary
+        says of it, without the findings (which only the brief's unaddressed list reads)."""
         start = self.as_of - dt.timedelta(days=self.settings.window_days - 1)
-        found = summarize_decisions(self.decisions, self.notes, (), start, self.as_of, self.settings)
-        return found.decisions
+        heard = [n for n in self.notes if n.area in self.areas]
+        found = summarize_decisions(self.decisions, heard, (), start, self.as_of, self.settings)
+        return {s.decision.id: s for s in found.decisions}
+
+    def informs(self, note_id: str) -> Sequence[DecisionSummary]:
+        """The decisions that cite a note, newest first."""
+        if note_id not in self.cited:  # most notes: no decision need be summarised
+            return ()
+        decided = self.decided
+        return [
+            decided[d.id] for d in self.decisions if d.id in decided for i in d.evidence if i == note_id
+        ]
 
 
 def newest_first(note: Note | Decision) -> tuple[int, str]:

@@ -116,7 +116,7 @@ def _inputs(ctx: SiteContext, maker: Callable[[], Any], digests: NoteDigests) ->
             digests(note),
             *("r" + digests(other) for other in related),
             *("b" + digests(other) for other in backlinks),
-            repr(ctx.informs.get(note.id, ())),
+            repr(ctx.informs(note.id)),
             repr(ctx.history.get(note.path)),
         ]
     if maker.func is pages.listing_page:

@@ -218,7 +218,7 @@ def insight_page(ctx: SiteContext, note: Note) -> Page:
         body=render.trusted(body),
         related=related,
         backlinks=backlinks,
-        informs=ctx.informs.get(note.id, ()),
+        informs=ctx.informs(note.id),
         git=ctx.history.get(note.path),
     )
     return replace(page, untrusted=notebody.may_hold_html(body))
