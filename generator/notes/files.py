@@ -27,7 +27,7 @@ class NoteFile:
     @property
     def id(self) -> str:
         """The note's id: its file name without `.md`."""
-        return Path(self.path).name.removesuffix(".md")
+        return self.path.rpartition("/")[2].removesuffix(".md")
 
 
 def find_note_files(root: Path, settings: Settings) -> list[NoteFile]:

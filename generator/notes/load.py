@@ -45,13 +45,15 @@ def load_wiki(
     files: list[NoteFile] | None = None,
     cache: ParseCache | None = None,
     tick: Tick = no_progress,
+    unchanged: Callable[[NoteFile], bool] | None = None,
 ) -> Wiki:
     """Parse and validate every note and decision, fold tag aliases into their tags (from the
     optional tag vocabulary), then check what only the whole wiki can tell: duplicate ids, and
     what each decision cites.
 
-    With a `cache` (see parsecache.py), only the files it does not hold are parsed; `tick`
-    hears of each file parsed."""
+    With a `cache` (see parsecache.py), only the files it does not hold are parsed (and
+    those `unchanged` says are the same as when cached are not read); `tick` hears of each
+    file parsed."""
     files = find_note_files(root, settings) if files is None else files
     ids = {f.id for f in files}
     parse = partial(parse_file, settings=settings, areas=areas, as_of=as_of, ids=ids)
@@ -59,7 +61,8 @@ def load_wiki(
         parsed = _parse_files(files, parse, tick)
     else:
         read = partial(_bytes_or_none, limit=settings.max_note_bytes)
-        parsed = cache.parse_all(files, read, partial(_parse_files, parse=parse, tick=tick), ids)
+        parse_many = partial(_parse_files, parse=parse, tick=tick)
+        parsed = cache.parse_all(files, read, parse_many, ids, unchanged)
     vocabulary, found = load_vocabulary(root, settings)
 
     def check(item: NoteFile, result: Parsed) -> Parsed:

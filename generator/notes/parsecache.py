@@ -53,13 +53,23 @@ class ParseCache:
         read: Reader,
         parse_many: Callable[[list[Any]], list[Parsed]],
         ids: Collection[str],
+        unchanged: Callable[[Any], bool] | None = None,
     ) -> list[Parsed]:
         """Each file's parse result, in order: from the cache where its bytes (`read`) are the
-        same, else from `parse_many` (all the misses at once). Keeps only the files given."""
+        same, else from `parse_many` (all the misses at once). Keeps only the files given.
+
+        A file `unchanged` says is the same since it was cached (a preview server watches
+        them) is not read again."""
         results: list[Parsed | None] = []
         misses: list[int] = []
         digests: dict[int, str] = {}
         for index, item in enumerate(files):
+            entry = self.entries.get(item.path)
+            known = entry is not None and unchanged is not None and unchanged(item)
+            if known and entry is not None and _still_valid(entry[1], ids):
+                digests[index] = entry[0]
+                results.append(entry[1])
+                continue
             data = read(item)
             if data is None:
                 results.append(None)

@@ -102,8 +102,13 @@ def load_cached_wiki(
         cache, why = ParseCache.load(path, key)
         if why and say:
             say(f"{why}; parsing every note")
-    elif cache.context_key != key:
+    elif cache.context_key != key:  # a server's first build, or one after a settings change
+        saved, why = ParseCache.load(path, key) if settings.build_cache else (None, None)
         cache.reset(key)
+        if saved is not None:
+            cache.entries = saved.entries
+        if why and say:
+            say(f"{why}; parsing every note")
     wiki = load_wiki(root, settings, areas, as_of, files, cache, tick)
     why = cache.save(path) if settings.build_cache else None
     if why and say:

@@ -52,20 +52,22 @@ def build_site(
 
 
 def serve_site(config_file: Path, as_of: dt.date, dev_addr: str | None) -> None:
-    """Build the wiki and serve it with live reload, as `mkdocs serve` would.
+    """Build the wiki and serve it with live reload, as `mkdocs serve` would, remaking only
+    what an edit changes (live.py).
 
-    MkDocs loads the configuration again for each rebuild, so `as_of` goes in as the plugin's
-    own option, among the plugins as mkdocs.yml lists them.
+    The configuration is loaded again for each full rebuild, so `as_of` goes in as the
+    plugin's own option, among the plugins as mkdocs.yml lists them.
     """
-    from mkdocs.commands.serve import serve
     from mkdocs.exceptions import Abort, ConfigurationError
+
+    from generator.plugin.live import serve
 
     _log_like_mkdocs()
     options: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
     try:
         options["plugins"] = _plugins_with_as_of(config_file, as_of)
         with source_date_epoch(as_of):
-            serve(str(config_file), livereload=True, **options)
+            serve(config_file, options)
     except (Abort, ConfigurationError, PluginError) as exc:
         raise BuildFailed(str(exc)) from None
 

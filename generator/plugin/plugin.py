@@ -24,12 +24,14 @@ from mkdocs.structure.pages import Page
 
 from generator.config import SettingsError, located, resolve_as_of
 from generator.model import Wiki
+from generator.notes.parsecache import ParseCache
 from generator.plugin import reuse, workers
 from generator.plugin.incremental import Reuse
 from generator.plugin.options import InsightsConfig, settings_from_config
 from generator.plugin.staging import Staging
 from generator.processes import paused_gc
 from generator.progress import Progress
+from generator.signals.similar import TermsMemo
 from generator.site import compile as site
 from generator.site import render, sitesearch
 
@@ -54,6 +56,12 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
     progress = Progress("Building pages", 0, None)  # shown on a terminal (progress.py)
     steps = 0  # pages read and written in this process
     texts: dict[str, sitesearch.PageText | None]  # what search read of each page built here
+    parse_cache: ParseCache | None = None  # parsed notes a preview server keeps (live.py)
+    terms: TermsMemo | None = None  # and the notes' terms of its similarity model
+    files: Files | None = None  # the last build's files, navigation and theme environment:
+    nav: Any = None  # what live.py needs to remake a page as the build made it
+    env: Any = None
+    data_files: list[str]  # the generated files that are not pages: feeds, browse data, assets
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note a --dirty build, whose site folder MkDocs keeps, and the command."""
@@ -100,6 +108,8 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             site_name=config.site_name,
             directory_urls=config.use_directory_urls,
             say=log.info,
+            cache=self.parse_cache,
+            terms=self.terms,
         )
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
@@ -124,7 +134,10 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             if not self.built.publishes(Path(file.abs_src_path or docs_dir / file.src_uri)):
                 files.remove(file)
         in_nav = self.built.nav_paths
+        planned, self.data_files = set(self.built.plan_paths), []
         for path, content in self.built.files():
+            if path not in planned:
+                self.data_files.append(path)
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
@@ -136,6 +149,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         """Start the search index, and fork workers that build a share of the pages on the
         other cores (workers.py), sending back their pages' search terms."""
         pages = self.pages = files.documentation_pages()
+        self.files, self.nav = files, nav
         for file in pages:
             if file.page is None:
                 Page(None, file, config)  # as MkDocs would; the sitemap lists every page
@@ -176,6 +190,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         )
         header = Path(THEME_DIR, "partials", "insights-header.html").read_text(encoding="utf-8")
         env.globals["insights_header"] = render.cached_partial(env, header, header_key)
+        self.env = env
         return env
 
     def on_page_read_source(self, page: Any, config: MkDocsConfig) -> str | None:

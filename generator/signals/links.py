@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from generator.model import Note
 
 if TYPE_CHECKING:
-    from generator.signals.similar import SimilarNotes
+    from generator.signals.similar import SimilarNotes, TermsMemo
 
 
 class FindsRelated(Protocol):
@@ -61,9 +61,12 @@ class RelatedMap(Mapping[str, tuple[str, ...]]):
     builds its page.
     """
 
-    def __init__(self, notes: Sequence[Note], limit: int = 5) -> None:
+    def __init__(
+        self, notes: Sequence[Note], limit: int = 5, known: TermsMemo | None = None
+    ) -> None:
         self.notes = {note.id: note for note in notes}
         self.every = notes
+        self.known = known  # notes' terms kept from the last model (similar.TermsMemo)
         self.limit = limit
         self.found: dict[str, tuple[str, ...]] = {}
 
@@ -72,7 +75,7 @@ class RelatedMap(Mapping[str, tuple[str, ...]]):
         """The similarity model of every note."""
         from generator.signals.similar import SimilarNotes
 
-        return SimilarNotes(self.every)
+        return SimilarNotes(self.every, self.known)
 
     def __getitem__(self, note_id: str) -> tuple[str, ...]:
         if note_id not in self.found:

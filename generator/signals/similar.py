@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 from functools import cached_property
 from itertools import chain
 from operator import itemgetter
+from typing import Any
 
 from generator.model import NearDuplicate, Note, Problem
 from generator.notes.scan import without_html
@@ -41,19 +42,71 @@ def terms(note: Note) -> dict[str, int]:
     return counts
 
 
+class TermsMemo:
+    """What one similarity model worked out for each note, kept for the next (a preview
+    server's): a note that did not change is the same object (parsecache.py), so its terms
+    are not worked out again, nor its vector while no term it has changed in how many notes
+    have it."""
+
+    def __init__(self) -> None:
+        self.kept: dict[int, list[Any]] = {}  # id(note): [note, terms, vector, signature, head]
+        self.df: Counter[str] = Counter()
+        self.total = -1
+
+    def of(self, notes: Sequence[Note]) -> list[dict[str, int]]:
+        """Each note's terms, in order; only these notes are kept."""
+        kept: dict[int, list[Any]] = {}
+        for note in notes:
+            found = self.kept.get(id(note))
+            same = found is not None and found[0] is note
+            kept[id(note)] = found if found is not None and same else [note, terms(note)]
+        self.kept = kept
+        return [kept[id(note)][1] for note in notes]
+
+    def weighed(
+        self, notes: Sequence[Note], df: Counter[str], idf: dict[str, float], too_common: int
+    ) -> list[tuple[dict[str, float], dict[str, float]]]:
+        """Each note's vector and signature, kept where none of its terms changed weight."""
+        total = len(notes)
+        moved = None if total != self.total else {t for t in df | self.df if df[t] != self.df[t]}
+        self.df, self.total = df, total
+        found = []
+        for note in notes:
+            entry = self.kept[id(note)]
+            if moved is None or len(entry) < 4 or not moved.isdisjoint(entry[1]):
+                vector = _unit(entry[1], idf)
+                entry[2:] = [vector, _signature(vector, df, too_common), None]
+            found.append((entry[2], entry[3]))
+        return found
+
+    def head(self, note: Note, vector: dict[str, float]) -> dict[str, float]:
+        """A note's heaviest terms (see SimilarNotes._heads), kept with its vector."""
+        entry = self.kept[id(note)]
+        if entry[4] is None:
+            entry[4] = _head(vector)
+        return entry[4]
+
+
 class SimilarNotes:
     """Every note as a unit-length TF-IDF vector, with an inverted index of their signatures."""
 
-    def __init__(self, notes: Sequence[Note]) -> None:
+    def __init__(self, notes: Sequence[Note], known: TermsMemo | None = None) -> None:
+        """`known` keeps each note's terms for the next model (a preview server's), by note."""
         self.notes = sorted(notes, key=lambda n: n.path)
         self._row = {n.id: i for i, n in reversed(list(enumerate(self.notes)))}
-        counts = [terms(n) for n in self.notes]
+        self.known = known
+        counts = [terms(n) for n in self.notes] if known is None else known.of(self.notes)
         df = Counter(chain.from_iterable(counts))
         idf = {term: math.log(1.0 + len(notes) / n) for term, n in df.items()}
         total = len(self.notes)
-        self.vectors = [_unit(c, idf) for c in counts]
         too_common = min(max(64, int(total * COMMON)), MAX_COMMON)
-        self.signatures = [_signature(v, df, too_common) for v in self.vectors]
+        if known is None:
+            self.vectors = [_unit(c, idf) for c in counts]
+            self.signatures = [_signature(v, df, too_common) for v in self.vectors]
+        else:
+            weighed = known.weighed(self.notes, df, idf, too_common)
+            self.vectors = [vector for vector, _ in weighed]
+            self.signatures = [signature for _, signature in weighed]
         self._rows: dict[str, list[int]] = defaultdict(list)
         for row, signature in enumerate(self.signatures):
             for term in signature:
@@ -87,7 +140,10 @@ class SimilarNotes:
     @cached_property
     def _heads(self) -> list[dict[str, float]]:
         """Each vector's HEAD heaviest terms: most of its length, a fraction of its size."""
-        return [dict(heapq.nlargest(HEAD, v.items(), key=itemgetter(1))) for v in self.vectors]
+        if self.known is not None:
+            known = self.known
+            return [known.head(n, v) for n, v in zip(self.notes, self.vectors, strict=True)]
+        return [_head(v) for v in self.vectors]
 
     def similarity(self, first: int, second: int) -> float:
         """The cosine similarity of two notes' full vectors (rows of `self.notes`), 0 to 1."""
@@ -112,6 +168,10 @@ class SimilarNotes:
             if score >= threshold
         ]
         return sorted(found, key=lambda d: (d.first, d.second))
+
+
+def _head(vector: dict[str, float]) -> dict[str, float]:
+    return dict(heapq.nlargest(HEAD, vector.items(), key=itemgetter(1)))
 
 
 def _unit(counts: dict[str, int], idf: dict[str, float]) -> dict[str, float]:

@@ -24,6 +24,7 @@ from generator.notes.files import NOTE_ATTACHMENTS
 from generator.notes.parsecache import ParseCache
 from generator.notes.project import RegistryError, load_cached_wiki
 from generator.config import Settings, resolve_as_of
+from generator.signals.similar import TermsMemo
 from generator.signals.summary import summarize
 
 ASSETS = "assets/insights"
@@ -47,6 +48,7 @@ class BuiltSite:
         self._notes_dir = (self.root / self.settings.notes_dir).resolve()
         self._registry = (self.root / self.settings.areas_file).resolve()
         self._vocabulary = (self.root / self.settings.tags_file).resolve()
+        self.plan_paths = tuple(self.plan)  # every page planned, made or not
 
     @property
     def nav_paths(self) -> set[str]:
@@ -126,6 +128,7 @@ def compile_site(
     cache: ParseCache | None = None,
     history: Mapping[str, GitInfo] | None = None,
     lazy: bool = False,
+    terms: TermsMemo | None = None,
 ) -> BuiltSite:
     """Load every note (unless `wiki` was loaded already) and plan the site.
 
@@ -135,7 +138,7 @@ def compile_site(
 
     With `lazy`, the summaries and the similarity model are worked out only when a page
     first needs them: a preview server that remakes a few pages after an edit may need
-    neither.
+    neither; it keeps the notes' `terms` for the next similarity model.
     """
     day = resolve_as_of(as_of, settings)
     if wiki is None:
@@ -145,7 +148,7 @@ def compile_site(
         wiki = load_cached_wiki(root, settings, areas, day, say=say, cache=cache)
     if history is None:
         history = git_history(root, settings.notes_dir) if settings.git_history else {}
-    related = RelatedMap(wiki.notes)
+    related = RelatedMap(wiki.notes, known=terms)
     context = pages.SiteContext(
         wiki=wiki,
         settings=settings,

@@ -89,7 +89,7 @@ def page_plan(ctx: SiteContext) -> dict[str, PageMaker]:
     in any process (the MkDocs adapter makes each one in the worker that builds it).
     """
     plan: dict[str, PageMaker] = {"index.md": partial(home_page, ctx)}
-    if ctx.summary is not None:
+    if ctx.summarizer is not None:
         plan["brief.md"] = partial(brief_page, ctx)
     for kind in KINDS:
         kind_groups = groups(ctx, kind)
@@ -227,7 +227,7 @@ def insight_page(ctx: SiteContext, note: Note) -> Page:
 def nav(ctx: SiteContext) -> list[Any]:
     """The navigation: sections and listing indexes only, never one entry per insight."""
     entries: list[Any] = [{"Home": "index.md"}]
-    if ctx.summary is not None:
+    if ctx.summarizer is not None:
         entries.append({"Planning brief": "brief.md"})
     entries.append({"Browse": FIXED["browse"]})
     entries.append({"Decisions": FIXED["decisions"]})
