@@ -40,6 +40,7 @@ HOMES = {
         "plugin.workers",
         "plugin.reuse",
         "plugin.incremental",
+        "plugin.live",
         "plugin.commands",
     },  # the MkDocs adapter
     "material": set(),

@@ -68,6 +68,12 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         self.dirty = dirty
         self.command = command
 
+    def on_shutdown(self) -> None:
+        """Forget what a server kept: MkDocs keeps this plugin for the process's later runs."""
+        self.command = "build"
+        self.parse_cache = self.terms = None
+        self.files = self.nav = self.env = None
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and check every note before MkDocs cleans the site folder: errors publish none."""
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
