@@ -110,6 +110,18 @@ def test_pages_after_a_quick_rebuild_are_those_of_a_full_build(
     assert differing(quick, digests(served(live))) == []
 
 
+def test_an_editors_swap_file_does_not_take_a_full_build(
+    live: LiveSite, wiki: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    edited = notes(wiki)[6]
+    (edited.parent / f".{edited.name}.swp").write_bytes(b"vim")
+    (edited.parent / f"{edited.name}~").write_text("a backup")
+    retitle(edited, "Saved from an editor")
+    caplog.clear()
+    live.rebuild()
+    assert "Remade 1 edited note pages" in caplog.text, caplog.text
+
+
 def test_a_quick_rebuild_leaves_no_page_of_the_old_text_served(live: LiveSite, wiki: Path) -> None:
     edited = notes(wiki)[5]
     retitle(edited, "A title nobody had written before")

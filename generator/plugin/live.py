@@ -297,8 +297,8 @@ def _stat_tree(path: str, found: Snapshot) -> None:
     except OSError:
         return
     for entry in entries:
-        if entry.name.startswith(".") and entry.is_dir():
-            continue
+        if entry.name.startswith(".") or entry.name.endswith("~"):
+            continue  # editors' swap, lock and backup files: MkDocs publishes none of them
         if entry.is_dir(follow_symlinks=False):
             _stat_tree(entry.path, found)
         else:
