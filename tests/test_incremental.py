@@ -257,7 +257,7 @@ def test_a_failed_build_leaves_the_previous_site_whole(
     before = tree_digest(wiki / "site")
     edit_body(wiki)
 
-    def fail(self: sitesearch.SiteIndex) -> int:
+    def fail(self: sitesearch.SiteIndex, *args: object) -> int:
         raise sitesearch.SiteSearchError("the disk is full")
 
     monkeypatch.setattr(sitesearch.SiteIndex, "write", fail)

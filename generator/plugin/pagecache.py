@@ -27,10 +27,12 @@ from typing import Any
 
 from generator.digest import code_digest, digest
 from generator.processes import paused_gc
+from generator.site.searchfiles import EntryMemo
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 TEXTS = "texts.pickle"  # what site search read of each page, so a reused page is not read
+SEARCH = "search.pickle"  # each term's encoded postings in the last site-search index
 
 
 class PageCache:
@@ -41,6 +43,7 @@ class PageCache:
         self.known: dict[str, tuple[int, int]] = {}  # key: (size, mtime_ns) as stored
         self.notice: str | None = None  # why the saved cache was not used, if it was not
         self.texts: dict[str, Any] = {}  # key: what site search read of the page
+        self.search = EntryMemo()  # the last search index's encoded postings
 
     @classmethod
     def open(cls, folder: Path) -> PageCache:
@@ -71,6 +74,12 @@ class PageCache:
             cache.texts = texts if isinstance(texts, dict) else {}
         except Exception:  # any damage: the pages' texts are read from the pages again
             cache.texts = {}
+        try:
+            with (folder / SEARCH).open("rb") as file, paused_gc():
+                memo = pickle.load(file)
+            cache.search = memo if isinstance(memo, EntryMemo) else EntryMemo()
+        except Exception:  # any damage: every term is encoded again
+            cache.search = EntryMemo()
         return cache
 
     def path(self, key: str) -> Path:
@@ -125,6 +134,8 @@ class PageCache:
             self.texts = {key: texts[key] for key in self.known if key in texts}
             data = pickle.dumps(self.texts, protocol=pickle.HIGHEST_PROTOCOL)
             _write_atomically(self.folder / TEXTS, data)
+            data = pickle.dumps(self.search, protocol=pickle.HIGHEST_PROTOCOL)
+            _write_atomically(self.folder / SEARCH, data)
             _write_atomically(self.folder / MANIFEST, json.dumps(manifest, sort_keys=True))
         except OSError as exc:
             return f"could not save the page cache in {self.folder}: {exc.strerror or exc}"

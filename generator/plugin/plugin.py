@@ -243,7 +243,8 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             if search is not None:
                 for part in parts:
                     search.merge(part)
-                pages = search.write()
+                memo = self.reuse.cache.search if self.reuse is not None else None
+                pages = search.write(memo, self.texts)
                 log.info(f"Site search: indexed {pages} pages into {_published(search.folder)}")
             if self.reuse is not None:
                 self.reuse.store(Path(config.site_dir), self.texts, self.reuse.keys)

@@ -7,9 +7,12 @@ benchmarks/sitescale.py). Every number here is one search.js relies on through m
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 FORMAT = 2  # meta.json's "format": search.js refuses an index it cannot read
@@ -90,22 +93,61 @@ def head(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return sorted(best)
 
 
+Encoded = tuple[str, str | None]  # a term's encoded postings or head, and its whole list
+
+
+@dataclass
+class EntryMemo:
+    """Each term's encoded postings in the last index written, kept for the next build of
+    the same pages: a term's are the same while its postings, and the length of each page
+    in them, are (a page's length weighs its scores), and the average length is."""
+
+    pages: str = ""  # a digest of the pages, in id order
+    average: float = -1.0
+    lengths: list[int] = field(default_factory=list)
+    entries: dict[str, tuple[bytes, Encoded]] = field(default_factory=dict)
+
+
 def term_entries(
-    postings: dict[str, list[int]], norms: list[float], terms: list[str]
+    postings: dict[str, list[int]],
+    norms: list[float],
+    terms: list[str],
+    memo: EntryMemo | None = None,
+    moved: Collection[str] = (),
 ) -> tuple[list[str], list[str]]:
     """Each term's entry in its chunk, as JSON ("term":value), and the whole lists of the
-    common terms: a term's value is its encoded postings, or [df, head, list number]."""
+    common terms: a term's value is its encoded postings, or [df, head, list number].
+
+    With a `memo` (valid for these pages and lengths but those with the `moved` terms), a
+    term whose postings are unchanged is not encoded again; the memo is updated."""
     entries: list[str] = []
     lists: list[str] = []
+    kept = memo.entries if memo is not None else {}
+    found: dict[str, tuple[bytes, Encoded]] = {}
     for term in terms:
-        pairs = scores(postings[term], norms)
-        if len(pairs) <= FULL_POSTINGS:
-            value: object = encode(pairs)
+        plist = postings[term]
+        key = hashlib.blake2b(array("Q", plist).tobytes(), digest_size=16).digest()
+        entry = kept.get(term)
+        if entry is None or entry[0] != key or term in moved:
+            entry = key, _encoded(plist, norms)
+        found[term] = entry
+        text, whole = entry[1]
+        if whole is None:
+            value: object = text
         else:
-            value = [len(pairs), encode(head(pairs)), len(lists)]
-            lists.append(dumps(encode(pairs)))
+            value = [len(plist), text, len(lists)]
+            lists.append(whole)
         entries.append(f"{dumps(term)}:{dumps(value)}")
+    if memo is not None:
+        memo.entries = found
     return entries, lists
+
+
+def _encoded(plist: list[int], norms: list[float]) -> Encoded:
+    pairs = scores(plist, norms)
+    if len(pairs) <= FULL_POSTINGS:
+        return encode(pairs), None
+    return encode(head(pairs)), dumps(encode(pairs))
 
 
 def chunks(items: list[T], limit: int, size: Callable[[T], int]) -> list[list[T]]:

@@ -45,12 +45,13 @@ import html as htmllib
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.digest import digest
 from generator.site import searchfiles
-from generator.site.searchfiles import FORMAT, dumps
+from generator.site.searchfiles import FORMAT, EntryMemo, dumps
 from generator.words import term_counts
 
 OUTPUT_DIR = "search"
@@ -272,13 +273,19 @@ class SiteIndex:
                 have.extend(found)
                 have.sort()
 
-    def write(self) -> int:
-        """Write the whole index (the pages added here too); return the number of pages."""
+    def write(
+        self, memo: EntryMemo | None = None, fresh: Mapping[str, PageText | None] | None = None
+    ) -> int:
+        """Write the whole index (the pages added here too); return the number of pages.
+
+        `memo` keeps each term's encoded postings for the next build (searchfiles.EntryMemo);
+        `fresh` is what was read of each page built afresh (not reused) in this build."""
         self.merge(self.take())
-        average = sum(self.lengths) / max(1, len(self.records))
+        average = round(sum(self.lengths) / max(1, len(self.records)))  # in whole words
         norms = searchfiles.norms(self.lengths, average)
         terms = sorted(self.postings, key=_code_units)
-        entries, lists = searchfiles.term_entries(self.postings, norms, terms)
+        moved = self._moved(memo, average, fresh or {})
+        entries, lists = searchfiles.term_entries(self.postings, norms, terms, memo, moved)
         term_chunks = searchfiles.chunks(list(range(len(terms))), TERM_CHUNK_BYTES,
                                          lambda at: len(entries[at]) + 1)  # fmt: skip
         numbers = sorted(self.records)
@@ -308,6 +315,29 @@ class SiteIndex:
         }
         self._write(self.folder / "meta.json", dumps(meta))
         return len(self.records)
+
+    def _moved(
+        self, memo: EntryMemo | None, average: float, fresh: Mapping[str, PageText | None]
+    ) -> set[str]:
+        """The terms of the pages whose length changed since `memo` was written (emptying
+        the memo if it is of other pages, or of another average length); the memo is then
+        brought up to date."""
+        if memo is None:
+            return set()
+        pages = digest(list(self.ids))
+        if (memo.pages, memo.average, len(memo.lengths)) != (pages, average, len(self.lengths)):
+            memo.entries = {}
+        changed = {i for i, (a, b) in enumerate(zip(self.lengths, memo.lengths)) if a != b}
+        moved: set[str] = set()
+        for dest, found in fresh.items():
+            number = self.ids.get(dest)
+            if number in changed and found is not None:
+                moved.update(found.counts)
+                changed.discard(number)
+        if changed:  # a page read in no process of this build: trust nothing kept
+            memo.entries = {}
+        memo.pages, memo.average, memo.lengths = pages, average, list(self.lengths)
+        return moved
 
     def _groups(self, kind: str, firsts: list[str] | list[int]) -> list[object]:
         """Write the group files of a kind of chunk; the first of each group, for meta.json."""
