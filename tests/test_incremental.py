@@ -240,6 +240,32 @@ def test_a_damaged_or_foreign_cache_is_ignored_with_one_info_line(
     assert tree_digest(wiki / "site") == tree_digest(cold / "site")
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"",
+        lambda data: b"\x80\x05garbage",
+        lambda data: data[: len(data) // 3],  # truncated: the header read, the rest not
+        lambda data: data[:30] + bytes(range(256)) * 4,
+    ],
+)
+def test_damaged_compiled_templates_and_search_memo_are_made_again(
+    wiki: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    assert build(wiki)[0] == 0
+    edit_title(wiki)
+    cache = wiki / ".cache" / "insights"
+    damaged = [*(cache / "templates").rglob("*.cache"), cache / "pages" / "search.pickle"]
+    assert len(damaged) > 10
+    for path in damaged:
+        path.write_bytes(damage(path.read_bytes()))
+    code, output = build(wiki, "--strict")
+    assert code == 0, output
+    assert "Traceback" not in output
+    cold = cold_copy(wiki, "cold")
+    assert tree_digest(wiki / "site") == tree_digest(cold / "site")
+
+
 def test_without_the_option_nothing_is_cached(wiki: Path) -> None:
     config = wiki / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")

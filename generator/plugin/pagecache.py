@@ -82,9 +82,9 @@ class PageCache:
             cache.search = EntryMemo()
         return cache
 
-    def path(self, key: str) -> Path:
+    def path(self, key: str) -> str:
         """Where the page of `key` is kept."""
-        return self.folder / key[:2] / f"{key}.html"
+        return os.path.join(self.folder, key[:2], f"{key}.html")
 
     def has(self, key: str) -> bool:
         """Whether the page of `key` is kept, unchanged since it was stored."""
@@ -115,21 +115,26 @@ class PageCache:
         use or store, and write the manifest and the pages' `texts` (by key). None, or why
         the cache could not be saved."""
         keys = set(used)
+        stored: set[str] = set()
         try:
             for key, source in built:
                 target = self.path(key)
-                target.parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
                 with contextlib.suppress(FileNotFoundError):
-                    target.unlink()
+                    os.unlink(target)
                 _link_or_copy(source, target)
-                keys.add(key)
+                stored.add(key)
+            keys |= stored
             for key in set(self.known) - keys:
                 with contextlib.suppress(FileNotFoundError):
-                    self.path(key).unlink()
-            self.known = {}
-            for key in sorted(keys):
-                info = os.stat(self.path(key))
-                self.known[key] = (info.st_size, info.st_mtime_ns)
+                    os.unlink(self.path(key))
+            known, self.known = self.known, {}
+            for key in sorted(keys):  # a page used as kept is as recorded (`has` checked)
+                if key in known and key not in stored:
+                    self.known[key] = known[key]
+                else:
+                    info = os.stat(self.path(key))
+                    self.known[key] = (info.st_size, info.st_mtime_ns)
             manifest = {"format": FORMAT, "code": code_digest(), "pages": self.known}
             self.texts = {key: texts[key] for key in self.known if key in texts}
             data = pickle.dumps(self.texts, protocol=pickle.HIGHEST_PROTOCOL)
@@ -151,7 +156,7 @@ def _pair(value: object) -> bool:
     return isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _link_or_copy(source: Path | str, target: Path | str) -> None:
     try:
         os.link(source, target)
     except OSError:

@@ -7,6 +7,7 @@ we build ourselves and trust (URLs, rendered SVG) are marked with `trusted()`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import urllib.parse
@@ -166,6 +167,40 @@ def render_xml(template: str, overrides: str | None = None, **context: Any) -> s
 def render_html(template: str, overrides: str | None = None, **context: Any) -> str:
     """Render an HTML template (the digest's e-mail body), escaping for HTML."""
     return environment(overrides, "html").get_template(template).render(**context)
+
+def keep_compiled(env: Any, folder: Path) -> None:
+    """Keep `env`'s compiled templates in `folder` for the next run: compiling a theme's
+    templates costs each build process about half a second. Jinja checks each one's source
+    (and the Python version) before using it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return  # an unwritable cache folder: templates are compiled as before
+    env.bytecode_cache = _ForgivingCache(str(folder))
+
+
+class _ForgivingCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates in a folder; a damaged file is compiled again, an unwritable
+    folder is not written to."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # truncated or overwritten: compile the template again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def keep_compiled_templates(folder: Path, overrides: str | None = None) -> None:
+    """Keep the compiled page and feed templates in `folder` for the next run (see
+    `keep_compiled`), a folder for each flavour: the same template compiles differently in
+    each."""
+    for flavour in ("site", "xml"):
+        keep_compiled(environment(overrides, flavour), folder / flavour)
+
 
 def cached_partial(
     env: Any, source: str, key: Callable[[dict[str, Any]], Hashable | None]
