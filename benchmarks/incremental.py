@@ -84,9 +84,9 @@ def _tree_rss(root: int, page: int) -> int:
     return total
 
 
-def warm_build(wiki: Path, site: Path, as_of: str) -> float:
+def warm_build(wiki: Path, site: Path, as_of: str, index: int = 1) -> float:
     """Edit one note, then time `insights build` reusing the cache of the build before."""
-    edit_note(wiki, 1)
+    edit_note(wiki, index)
     seconds, _ = run_measured(["insights", "build", "--as-of", as_of, "--site-dir", site], wiki)
     return seconds
 

@@ -330,11 +330,11 @@ def incremental_figures(build: Build, size: int) -> tuple[list[Figure], dict[str
     note to its page changing."""
     assert build.wiki is not None
     as_of = synth.AS_OF.isoformat()
-    _log(f"insights build after one edit, {size} notes")
-    warm = incremental.warm_build(build.wiki, build.site, as_of)
+    _log(f"insights build after one edit, {size} notes (best of {BUILDS}, a note each)")
+    warm = min(incremental.warm_build(build.wiki, build.site, as_of, n + 1) for n in range(BUILDS))
     at = f"at {size:,}"
     figures = [
-        Figure(f"warm_build_{size}_s", f"build after one edit {at}", warm, "s"),
+        Figure(f"warm_build_{size}_s", f"build after one edit {at} (best of {BUILDS})", warm, "s"),
         Figure(
             f"warm_ratio_{size}",
             f"build after one edit / cold build {at}",
