@@ -70,6 +70,7 @@ def everything_asked_for(live: LiveSite) -> None:
     for dest_uri in [*live.stale, *live.stale_files]:
         live.fresh(dest_uri)
     assert not live.stale and not live.stale_files
+    assert live.search is not None and live.search.wait(120)  # site search written again
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -108,6 +109,31 @@ def test_pages_after_a_quick_rebuild_are_those_of_a_full_build(
     quick = digests(served(live))
     live.full()
     assert differing(quick, digests(served(live))) == []
+
+
+def test_site_search_after_a_quick_rebuild_is_that_of_a_full_build(
+    live: LiveSite, wiki: Path
+) -> None:
+    edited = notes(wiki)[8]
+    retitle(edited, "Quarantined zebrafish invoices")
+    live.rebuild()
+    assert live.search is not None and live.search.wait(120)
+    index = (served(live) / "search" / "terms").glob("*.json")
+    assert any("zebrafish" in path.read_text(encoding="utf-8") for path in index)
+    everything_asked_for(live)
+    assert live.search.wait(120)
+    quick = everything(served(live))
+    live.full()
+    assert differing(quick, everything(served(live))) == []
+
+
+def everything(folder: Path) -> dict[str, str]:
+    """Every file, site search's index included, by path."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_an_editors_swap_file_does_not_take_a_full_build(

@@ -18,8 +18,10 @@ changed, the rebuild is quick:
 4. every other generated page and file is marked stale, and is made again the first time
    the browser asks for it (`LiveServer`), so no stale page is ever served.
 
-Site search is the exception: its index is written by full builds only, so after a quick
-rebuild it finds pages by their last fully built text until the next full build.
+5. each page made again is read for site search, whose index a thread writes again beside
+   the served one and swaps in (`SearchWriter`) once edits pause: a few seconds after a save,
+   search finds the note by its new text (and any other page by the text it was last made
+   with).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import shutil
 import tempfile
 import threading
 import time
@@ -47,6 +50,8 @@ from generator.notes.parsecache import ParseCache
 from generator.plugin.plugin import InsightsPlugin
 from generator.signals.similar import TermsMemo
 from generator.site.compile import compile_site
+from generator.site.searchfiles import EntryMemo
+from generator.site.sitesearch import OUTPUT_DIR, PageText, SiteIndex, page_text
 
 log = logging.getLogger("mkdocs.plugins.insights")
 Snapshot = dict[str, tuple[int, int]]  # path: (mtime in ns, size)
@@ -67,11 +72,14 @@ class LiveSite:
         self.generated: set[str] = set()  # src paths of the pages the plugin generated
         self.stale: dict[str, File] = {}  # dest path: a page to make again when asked for
         self.stale_files: set[str] = set()  # dest paths of generated files (feeds, browse)
+        self.search: SearchWriter | None = None  # writes site search again after remakes
 
     def rebuild(self) -> None:
         """The server's builder: a quick rebuild if only notes' text changed, else a full one.
         A rebuild that fails says why and leaves the last good site served."""
         with self.lock:
+            if self.search is not None:
+                self.search.busy()
             try:
                 snapshot = self._snapshot()
                 changed = self._quick_changes(snapshot)
@@ -88,6 +96,9 @@ class LiveSite:
             before = self._snapshot()  # empty before the first build: taken after it
             self.config, self.stale, self.stale_files = None, {}, set()
             self.note_files = None
+            if self.search is not None:
+                self.search.stop()
+                self.search = None
             config = config or self.load()
             plugin = _plugin(config)
             plugin.parse_cache, plugin.terms = self.cache, self.terms
@@ -97,6 +108,10 @@ class LiveSite:
             for file in plugin.files:  # their paths were in the staging folder, now swapped in
                 file.abs_dest_path = os.path.normpath(os.path.join(site, file.dest_uri))
             self.generated = set(plugin.built.plan_paths)
+            if plugin.page_texts is not None:
+                pages = [(f.dest_uri, f.url) for f in plugin.files.documentation_pages()]
+                memo = plugin.search_memo or EntryMemo()
+                self.search = SearchWriter(Path(site), pages, plugin.page_texts, memo, self.lock)
             self.note_files = find_note_files(plugin.built.root, plugin.built.settings)
             self.config = config
             self.snapshot = before or self._snapshot()
@@ -209,6 +224,9 @@ class LiveSite:
             assert files is not None
             _populate_page(file.page, config, files)
             _build_page(file.page, config, files.documentation_pages(), plugin.nav, plugin.env)
+            if self.search is not None:
+                html = Path(file.abs_dest_path).read_text(encoding="utf-8")
+                self.search.update(dest_uri, page_text(html))
         elif dest_uri in self.stale_files:  # made all at once: feeds read the same notes
             wanted, self.stale_files = self.stale_files, set()
             for path, content in plugin.built.files():
@@ -216,6 +234,95 @@ class LiveSite:
                     target = Path(config.site_dir, path)
                     data = content.encode("utf-8") if isinstance(content, str) else content
                     target.write_bytes(data)
+
+
+class SearchWriter:
+    """Writes the site-search index again, in a thread, once pages have been made again: into
+    a folder beside the served one, then swapped in (under the site's lock)."""
+
+    QUIET = 3.0  # seconds without a rebuild or a page made before writing: an index is
+    # a few seconds of work at 10,000 notes, which would slow the next rebuild down
+
+    def __init__(
+        self,
+        site_dir: Path,
+        pages: list[tuple[str, str]],
+        texts: dict[str, PageText | None],
+        memo: EntryMemo,
+        lock: threading.RLock,
+    ) -> None:
+        self.site_dir, self.pages, self.texts, self.memo = site_dir, pages, dict(texts), memo
+        self.lock = lock
+        self.fresh: set[str] = set()  # pages read again since the last index
+        self.wanted = self.written = 0
+        self.stopped = False
+        self.active = time.monotonic()  # when a page was last made or a rebuild began
+        self.changed = threading.Condition()
+        self.thread = threading.Thread(target=self._run, name="insights-search", daemon=True)
+        self.thread.start()
+
+    def update(self, dest_uri: str, found: PageText | None) -> None:
+        """A page made again: index what was read of it."""
+        with self.changed:
+            self.texts[dest_uri] = found
+            self.fresh.add(dest_uri)
+            self.wanted += 1
+            self.active = time.monotonic()
+            self.changed.notify_all()
+
+    def busy(self) -> None:
+        """A rebuild begins: wait for quiet before writing."""
+        self.active = time.monotonic()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until every update is in the served index; False if `timeout` passed."""
+        with self.changed:
+            return self.changed.wait_for(lambda: self.written >= self.wanted, timeout)
+
+    def stop(self) -> None:
+        """Write nothing more (a full build writes its own index); an index being written is
+        not swapped in."""
+        with self.changed:
+            self.stopped = True
+            self.changed.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self.changed:
+                self.changed.wait_for(lambda: self.stopped or self.wanted > self.written)
+                if self.stopped:
+                    return
+            while (wait := self.active + self.QUIET - time.monotonic()) > 0:
+                time.sleep(wait)
+            with self.changed:
+                wanted, texts, fresh = self.wanted, dict(self.texts), self.fresh
+                self.fresh = set()
+            try:
+                self._write(texts, fresh)
+            except Exception as exc:  # the last index stays served
+                if not self.stopped:  # else a full build moved the folder away: no matter
+                    log.error(f"Site search was not updated: {exc}")
+            with self.changed:
+                self.written = wanted
+                self.changed.notify_all()
+
+    def _write(self, texts: dict[str, PageText | None], fresh: set[str]) -> None:
+        work = self.site_dir / f".insights-search-{os.getpid()}"
+        shutil.rmtree(work, ignore_errors=True)
+        index = SiteIndex(work, self.pages)
+        for dest_uri, found in texts.items():
+            index.add_text(dest_uri, found)
+        index.write(self.memo, {dest: texts.get(dest) for dest in fresh})
+        written, old = work / OUTPUT_DIR, work / "old"
+        old.mkdir()
+        with self.lock:  # entry by entry: the folder may hold pages too (an area "search")
+            if not self.stopped:
+                served = self.site_dir / OUTPUT_DIR
+                for entry in sorted(written.iterdir()):
+                    if (served / entry.name).exists():
+                        os.replace(served / entry.name, old / entry.name)
+                    os.replace(entry, served / entry.name)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 class LiveServer(LiveReloadServer):
@@ -310,6 +417,4 @@ def _stat_tree(path: str, found: Snapshot) -> None:
 
 
 def _remove(folder: str) -> None:
-    import shutil
-
     shutil.rmtree(folder, ignore_errors=True)

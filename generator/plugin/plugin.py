@@ -34,6 +34,7 @@ from generator.progress import Progress
 from generator.signals.similar import TermsMemo
 from generator.site import compile as site
 from generator.site import render, sitesearch
+from generator.site.searchfiles import EntryMemo
 
 log = logging.getLogger("mkdocs.plugins.insights")
 THEME_DIR = str(Path(__file__).parent / "theme")
@@ -62,6 +63,8 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
     nav: Any = None  # what live.py needs to remake a page as the build made it
     env: Any = None
     data_files: list[str]  # the generated files that are not pages: feeds, browse data, assets
+    page_texts: dict[str, sitesearch.PageText | None] | None = None  # under `serve`: of every
+    search_memo: EntryMemo | None = None  # page, and the index's terms, to write it again
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note a --dirty build, whose site folder MkDocs keeps, and the command."""
@@ -73,6 +76,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         self.command = "build"
         self.parse_cache = self.terms = None
         self.files = self.nav = self.env = None
+        self.page_texts = self.search_memo = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and check every note before MkDocs cleans the site folder: errors publish none."""
@@ -236,9 +240,11 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         built for the next build, and swap the new site in."""
         search = self.search
         try:
+            reused: dict[str, sitesearch.PageText | None] = {}
             if search is not None and self.reuse is not None:
                 for dest_uri, found in self.reuse.reused_texts(Path(config.site_dir)):
                     search.add_text(dest_uri, found)
+                    reused[dest_uri] = found
             parts = [search.take()] if search is not None else []  # while the workers end
             if self.pool is not None:
                 self.pool.wait(self._shown)
@@ -253,6 +259,8 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
                     search.merge(part)
                 memo = self.reuse.cache.search if self.reuse is not None else None
                 pages = search.write(memo, self.texts)
+                if self.command == "serve":  # a server writes it again after edits (live.py)
+                    self.page_texts, self.search_memo = {**reused, **self.texts}, memo
                 log.info(f"Site search: indexed {pages} pages into {_published(search.folder)}")
             if self.reuse is not None:
                 self.reuse.store(Path(config.site_dir), self.texts, self.reuse.keys)
