@@ -8,6 +8,7 @@ import hashlib
 import logging
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,8 @@ def live(wiki: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Iterat
     with source_date_epoch(AS_OF):
         site.full(first)  # type: ignore[arg-type]
         yield site
+    site.close()
+    assert threading.active_count() == 1  # later tests fork page workers
     first.plugins.on_shutdown()  # type: ignore[attr-defined]
 
 

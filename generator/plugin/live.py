@@ -74,6 +74,7 @@ class LiveSite:
         self.stale: dict[str, File] = {}  # dest path: a page to make again when asked for
         self.stale_files: set[str] = set()  # dest paths of generated files (feeds, browse)
         self.search: SearchWriter | None = None  # writes site search again after remakes
+        self.stopped: list[SearchWriter] = []  # those of earlier full builds, ending
 
     def rebuild(self) -> None:
         """The server's builder: a quick rebuild if only notes' text changed, else a full one.
@@ -98,7 +99,8 @@ class LiveSite:
             self.config, self.stale, self.stale_files = None, {}, set()
             self.note_files = None
             if self.search is not None:
-                self.search.stop()
+                self.search.stop()  # not waited for: it may wait for this lock
+                self.stopped.append(self.search)
                 self.search = None
             config = config or self.load()
             plugin = _plugin(config)
@@ -116,6 +118,13 @@ class LiveSite:
             self.note_files = find_note_files(plugin.built.root, plugin.built.settings)
             self.config = config
             self.snapshot = before or self._snapshot()
+
+    def close(self) -> None:
+        """Stop writing site search, and wait for its threads to end."""
+        writers = [*self.stopped, *([self.search] if self.search is not None else [])]
+        self.search, self.stopped = None, []
+        for writer in writers:
+            writer.stop(wait=True)
 
     def watched(self, config: MkDocsConfig) -> list[str]:
         """The files and folders whose changes call for a rebuild."""
@@ -282,6 +291,7 @@ def serve(config_file: Path, options: dict[str, Any]) -> None:
         finally:
             server.shutdown()
     finally:
+        live.close()
         first.plugins.on_shutdown()
         _remove(site_dir)
 

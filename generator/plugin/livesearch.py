@@ -59,12 +59,14 @@ class SearchWriter:
         with self.changed:
             return self.changed.wait_for(lambda: self.written >= self.wanted, timeout)
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = False) -> None:
         """Write nothing more (a full build writes its own index); an index being written is
-        not swapped in."""
+        not swapped in. With `wait`, return once the thread has ended."""
         with self.changed:
             self.stopped = True
             self.changed.notify_all()
+        if wait:
+            self.thread.join()
 
     def _run(self) -> None:
         while True:
@@ -72,9 +74,10 @@ class SearchWriter:
                 self.changed.wait_for(lambda: self.stopped or self.wanted > self.written)
                 if self.stopped:
                     return
-            while (wait := self.active + self.QUIET - time.monotonic()) > 0:
-                time.sleep(wait)
             with self.changed:
+                while (wait := self.active + self.QUIET - time.monotonic()) > 0:
+                    if self.changed.wait_for(lambda: self.stopped, wait):
+                        return
                 wanted, texts, fresh = self.wanted, dict(self.texts), self.fresh
                 self.fresh = set()
             try:
