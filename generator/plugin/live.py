@@ -98,6 +98,7 @@ class LiveSite:
             before = self._snapshot()  # empty before the first build: taken after it
             self.config, self.stale, self.stale_files = None, {}, set()
             self.note_files = None
+            self.stopped = [w for w in self.stopped if w.thread.is_alive()]
             if self.search is not None:
                 self.search.stop()  # not waited for: it may wait for this lock
                 self.stopped.append(self.search)
@@ -166,8 +167,7 @@ class LiveSite:
         plugin = _plugin(self.config)
         old = plugin.built
         mine = {str(p) for p in changed}
-        if self.note_files is None:
-            self.note_files = find_note_files(old.root, old.settings)
+        assert self.note_files is not None  # set by the full build before
         wiki = load_wiki(
             old.root,
             old.settings,

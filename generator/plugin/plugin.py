@@ -93,8 +93,6 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
             config_file = Path(config.config_file_path or "mkdocs.yml")
             raise PluginError(str(located(exc, config_file))) from None
         _report(self.built.wiki)
-        if self.built.settings.build_cache:
-            render.keep_compiled_templates(self._templates(), _overrides(config))
         gc.freeze()  # the wiki lives as long as the build: no collection need look at it again
         config.nav = self.built.nav
         _add_theme_dir(config)
@@ -207,7 +205,7 @@ class InsightsPlugin(BasePlugin[InsightsConfig]):
         header = Path(THEME_DIR, "partials", "insights-header.html").read_text(encoding="utf-8")
         env.globals["insights_header"] = render.cached_partial(env, header, header_key)
         if self.built.settings.build_cache:
-            render.keep_compiled(env, self._templates() / "theme")
+            render.keep_compiled(env, self._templates())
         self.env = env
         return env
 

@@ -194,14 +194,6 @@ class _ForgivingCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def keep_compiled_templates(folder: Path, overrides: str | None = None) -> None:
-    """Keep the compiled page and feed templates in `folder` for the next run (see
-    `keep_compiled`), a folder for each flavour: the same template compiles differently in
-    each."""
-    for flavour in ("site", "xml"):
-        keep_compiled(environment(overrides, flavour), folder / flavour)
-
-
 def cached_partial(
     env: Any, source: str, key: Callable[[dict[str, Any]], Hashable | None]
 ) -> Callable[..., Markup]:

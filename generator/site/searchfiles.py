@@ -126,11 +126,14 @@ def term_entries(
     found: dict[str, tuple[bytes, Encoded]] = {}
     for term in terms:
         plist = postings[term]
-        key = hashlib.blake2b(array("Q", plist).tobytes(), digest_size=16).digest()
-        entry = kept.get(term)
-        if entry is None or entry[0] != key or term in moved:
-            entry = key, _encoded(plist, norms)
-        found[term] = entry
+        if memo is None:
+            entry = b"", _encoded(plist, norms)
+        else:
+            key = hashlib.blake2b(array("Q", plist).tobytes(), digest_size=16).digest()
+            entry = kept.get(term) or (b"", ("", None))
+            if entry[0] != key or term in moved:
+                entry = key, _encoded(plist, norms)
+            found[term] = entry
         text, whole = entry[1]
         if whole is None:
             value: object = text
